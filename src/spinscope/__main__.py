@@ -1,0 +1,3 @@
+from spinscope.cli.main import run
+
+run()

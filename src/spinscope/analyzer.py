@@ -1,0 +1,75 @@
+"""The Analyzer owns the detectors (and their lazily loaded models) and turns an Article into a Report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from spinscope.article import Article
+from spinscope.config import Options
+from spinscope.detectors import Context, Detector, Findings, Resources, load_detector
+from spinscope.detectors.base import keep_outside_excluded
+from spinscope.report import Report
+from spinscope.scoring import article_scores
+
+
+class Analyzer:
+    """Analyse articles with a fixed set of detectors. Build once, reuse: models load on first use."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.resources = Resources()
+        self._detectors: list[Detector] | None = None
+
+    @property
+    def detectors(self) -> list[Detector]:
+        if self._detectors is None:
+            self._detectors = [load_detector(name) for name in self.options.detectors]
+            for d in self._detectors:
+                configure = getattr(d, "configure", None)
+                if callable(configure):
+                    configure(self.options)
+        return self._detectors
+
+    def load(self, source: str | Path) -> Article:
+        """Read ``source`` (text, path or URL) into an Article."""
+        from spinscope.ingest import read_source
+
+        return read_source(source, self.options)
+
+    def analyze(self, source: str | Path | Article) -> Report:
+        article = source if isinstance(source, Article) else self.load(source)
+        return self.analyze_article(article)
+
+    def analyze_article(self, article: Article) -> Report:
+        report = Report.empty_for(article)
+        context = Context(resources=self.resources)
+        t_all = time.perf_counter()
+        for detector in self.detectors:
+            t0 = time.perf_counter()
+            try:
+                findings = detector.detect(article, context)
+            except Exception as exc:  # confine a detector failure to that detector
+                findings = Findings(warnings=[f"detector {detector.name} failed: {type(exc).__name__}: {exc}"])
+            context.findings[detector.name] = findings
+            report.timings_ms[detector.name] = round((time.perf_counter() - t0) * 1000, 2)
+            report.spans.extend(
+                s for s in keep_outside_excluded(article, findings.spans) if s.score >= self.options.min_score
+            )
+            for key, value in findings.sections.items():
+                current = getattr(report, key)
+                if isinstance(current, list):
+                    current.extend(value)
+                else:
+                    current.update(value)
+            report.scores.update(findings.scores)
+            report.warnings.extend(findings.warnings)
+            report.detectors.append(detector.name)
+        report.scores.update(article_scores(article, report.spans))
+        report.timings_ms["total"] = round((time.perf_counter() - t_all) * 1000, 2)
+        return report
+
+
+def analyze(source: str | Path | Article, options: Options | None = None) -> Report:
+    """Analyse one article given as text, a path, a URL or an Article. See ``Analyzer`` to reuse models."""
+    return Analyzer(options).analyze(source)

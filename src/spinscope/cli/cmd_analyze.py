@@ -1,0 +1,147 @@
+"""`spinscope analyze` and `spinscope techniques`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spinscope.cli.app import app, fail, one_line_errors, warn
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    tsv = "tsv"
+    html = "html"
+
+
+def build_options(
+    *,
+    allow_private: bool = False,
+    resolve: list[str] | None = None,
+    detectors: str | None = None,
+    min_score: float = 0.0,
+    outlet_overrides: Path | None = None,
+    any_language: bool = False,
+    max_mb: float = 5.0,
+) -> object:
+    """Map CLI flags onto the one Options object."""
+    from spinscope.config import Options
+    from spinscope.detectors import DEFAULT_DETECTORS, REGISTRY
+
+    names = DEFAULT_DETECTORS
+    if detectors:
+        names = tuple(d.strip() for d in detectors.split(",") if d.strip())
+        unknown = [d for d in names if d not in REGISTRY]
+        if unknown:
+            fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    for item in resolve or []:
+        if ":" not in item:
+            fail(f"--resolve wants HOST:ADDRESS, got {item!r}")
+    return Options(
+        detectors=names,
+        allow_private=allow_private,
+        min_score=min_score,
+        outlet_overrides=outlet_overrides,
+        require_english=not any_language,
+        max_bytes=int(max_mb * 1_000_000),
+        extra={"resolve": ",".join(resolve or [])},
+    )
+
+
+@app.command()
+@one_line_errors
+def analyze(
+    source: Annotated[
+        str | None, typer.Argument(help="A .txt or .html file, an http(s) URL, or '-' for standard input.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Analyse the bundled example article.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow URLs on loopback/private/link-local addresses.")
+    ] = False,
+    resolve: Annotated[
+        list[str] | None, typer.Option("--resolve", help="HOST:ADDRESS, connect to ADDRESS for HOST (like curl).")
+    ] = None,
+    detectors: Annotated[str | None, typer.Option(help="Comma-separated detectors to run (default: all).")] = None,
+    min_score: Annotated[float, typer.Option(help="Drop spans scored below this.")] = 0.0,
+    outlet_overrides: Annotated[
+        Path | None, typer.Option(help="TOML or CSV file adding or correcting outlet ratings.")
+    ] = None,
+    any_language: Annotated[bool, typer.Option(help="Analyse articles that do not look English.")] = False,
+    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many MB.")] = 5.0,
+) -> None:
+    """Analyse one article and report where its language persuades rather than informs."""
+    from spinscope.analyzer import Analyzer
+    from spinscope.config import Options
+
+    if example:
+        from importlib import resources
+
+        source = str(resources.files("spinscope").joinpath("resources/examples/example.txt"))
+    if source is None:
+        fail("give a file, a URL or '-' (or --example)")
+    options = build_options(
+        allow_private=allow_private,
+        resolve=resolve,
+        detectors=detectors,
+        min_score=min_score,
+        outlet_overrides=outlet_overrides,
+        any_language=any_language,
+        max_mb=max_mb,
+    )
+    assert isinstance(options, Options)
+    if source != "-" and not source.startswith(("http://", "https://")) and not Path(source).exists():
+        fail(f"{source}: no such file (give a file, an http(s) URL, or '-' for standard input)")
+    analyzer = Analyzer(options)
+    report = analyzer.analyze(Path(source) if source not in ("-",) and not source.startswith("http") else source)
+    if fmt == Format.terminal:
+        from spinscope.render.terminal import plain_console, render_terminal
+
+        if out is not None:
+            with out.open("w", encoding="utf-8") as fh:
+                render_terminal(report, plain_console(fh, width=120))
+        else:
+            render_terminal(report, plain_console())
+        return
+    for w in report.warnings:
+        warn(w)
+    if fmt == Format.json:
+        from spinscope.render.json import render_json
+
+        text = render_json(report)
+    elif fmt == Format.tsv:
+        from spinscope.render.semeval import render_tsv
+
+        text = render_tsv(report)
+    else:
+        from spinscope.render.html import render_html
+
+        text = render_html(report)
+    if out is not None:
+        out.write_text(text if text.endswith("\n") or not text else text + "\n", encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+@app.command()
+def techniques() -> None:
+    """List the techniques spinscope reports, with their definitions."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from spinscope.techniques import catalogue
+
+    table = Table()
+    table.add_column("technique")
+    table.add_column("PTC")
+    table.add_column("definition")
+    for t in catalogue().values():
+        table.add_row(t.name, "yes" if t.ptc else "no", t.definition)
+    Console(soft_wrap=True).print(table)

@@ -1,0 +1,27 @@
+"""Entry point of the `spinscope` command: imports the command modules so they register, then runs."""
+
+from __future__ import annotations
+
+import importlib
+
+from spinscope.cli.app import app
+
+# Each module registers its commands on the typer apps of spinscope.cli.app when imported.
+COMMAND_MODULES = (
+    "spinscope.cli.cmd_analyze",
+)
+
+
+def build_app() -> object:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+    return app
+
+
+def run() -> None:
+    build_app()
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,22 @@
+"""One options object for an analysis; CLI flags and web settings map onto it in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spinscope.detectors import DEFAULT_DETECTORS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    detectors: tuple[str, ...] = DEFAULT_DETECTORS
+    allow_private: bool = False  # allow URLs that resolve to loopback/private/link-local addresses
+    fetch_timeout: float = 15.0  # seconds, per URL
+    max_bytes: int = 5_000_000  # refuse inputs (files, downloads) larger than this
+    max_redirects: int = 5
+    require_english: bool = True  # refuse articles that are clearly not English (the models are English-only)
+    min_score: float = 0.0  # drop spans scored below this
+    outlet_overrides: Path | None = None  # TOML or CSV file of outlet ratings to add or correct
+    user_agent: str = "spinscope/0.1 (+https://github.com/spinscope)"
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,136 @@
+"""Transparent lexical layer: loaded words, labels, intensifiers and absolutes, and phrase cues.
+
+Every span says which list matched and why, so a reader can check it. Mined terms (PTC train split)
+score with their measured in-span share; hand-written cues score with the fixed, deliberately low
+values in CUE_SCORES (hints, not model confidences). Provenance: resources/lexicons/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from spinscope.article import Article
+from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.detectors.lexicon import Matcher, Term, load_json
+from spinscope.spans import Span
+from spinscope.techniques import PTC_TECHNIQUES
+
+LOADED = "Loaded_Language"
+LABEL = "Name_Calling,Labeling"
+EXAGGERATION = "Exaggeration,Minimisation"
+
+CUE_SCORES = {"loaded": 0.45, "labels": 0.45, "intensifiers": 0.35, "absolutes": 0.3, "phrase": 0.35}
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”—–]")
+_NEXT_WORDS = re.compile(r"\s+([\w'’-]+)")
+_FUNCTION_WORDS = frozenset("the a an of and or to in on at for with by from is are was were be it this that".split())
+
+
+def _mined(name: str, label: str, rejects: set[str]) -> list[Term]:
+    doc = load_json(name)
+    out = []
+    for row in doc["terms"]:
+        if row["term"] in rejects:
+            continue
+        score = min(0.9, max(0.3, float(row["precision"])))
+        why = (
+            f"in the PTC training articles “{row['term']}” falls inside a {label} span "
+            f"{row['in_span']} of {row['total']} times"
+        )
+        out.append(Term(row["term"], label, score, why))
+    return out
+
+
+def _hand(words: list[str], label: str, score: float, why: str, extend: bool = False) -> list[Term]:
+    return [Term(w, label, score, why, extend) for w in words]
+
+
+def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to the clause around it, within ``[lo, hi)``."""
+    a = start
+    while a > lo and not _CLAUSE_BREAK.match(text[a - 1]):
+        a -= 1
+    b = end
+    while b < hi and not _CLAUSE_BREAK.match(text[b]):
+        b += 1
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+class LexicalDetector(Detector):
+    name: ClassVar[str] = "lexical"
+    labels: ClassVar[tuple[str, ...]] = PTC_TECHNIQUES
+
+    def __init__(self) -> None:
+        self._word_matcher: Matcher | None = None
+        self._phrase_matcher: Matcher | None = None
+
+    def _load(self) -> tuple[Matcher, Matcher]:
+        if self._word_matcher is None or self._phrase_matcher is None:
+            general = load_json("general.json")
+            rejects = set(general["mined_rejects"])
+            terms: list[Term] = []
+            terms += _hand(
+                general["intensifiers"],
+                EXAGGERATION,
+                CUE_SCORES["intensifiers"],
+                "an intensifier that inflates what it qualifies",
+                extend=True,
+            )
+            terms += _hand(
+                general["absolutes"], EXAGGERATION, CUE_SCORES["absolutes"], "an absolute that admits no exception"
+            )
+            terms += _hand(
+                general["labels"],
+                LABEL,
+                CUE_SCORES["labels"],
+                "a label that tags people or groups instead of describing them (hand-written list)",
+            )
+            terms += _hand(
+                general["loaded"],
+                LOADED,
+                CUE_SCORES["loaded"],
+                "a word that judges rather than describes (hand-written list)",
+            )
+            terms += _mined("labels.json", LABEL, rejects)
+            terms += _mined("loaded.json", LOADED, rejects)  # later entries win on the same text
+            self._word_matcher = Matcher(terms)
+            phrases = [
+                Term(cue, tech, CUE_SCORES["phrase"], f"the phrase “{cue}” is a typical cue of this technique")
+                for tech, cues in general["phrase_cues"].items()
+                for cue in cues
+            ]
+            self._phrase_matcher = Matcher(phrases)
+        return self._word_matcher, self._phrase_matcher
+
+    def detect(self, article: Article, context: Context) -> Findings:
+        words, phrases = self._load()
+        text = article.text
+        spans: list[Span] = []
+        for sent in article.analysable_sentences():
+            for a, b, term in words.finditer(text, sent.start, sent.end):
+                if term.extend:  # the intensifier with the words it inflates (up to two)
+                    for _ in range(2):
+                        m = _NEXT_WORDS.match(text, b, sent.end)
+                        if not m or m.group(1).lower() in _FUNCTION_WORDS:
+                            break
+                        b = m.end()
+                phrase = text[a:b]
+                spans.append(Span(a, b, term.label, term.score, f"“{phrase}”: {term.why}.", self.name))
+            for a, b, term in phrases.finditer(text, sent.start, sent.end):
+                ca, cb = _clause(text, a, b, sent.start, sent.end)
+                spans.append(Span(ca, cb, term.label, term.score, f"{term.why}.", self.name))
+        return Findings(spans=_dedupe(spans))
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    """One span per (start, end, label): the highest score wins."""
+    best: dict[tuple[int, int, str], Span] = {}
+    for s in spans:
+        key = (s.start, s.end, s.label)
+        if key not in best or s.score > best[key].score:
+            best[key] = s
+    return sorted(best.values(), key=lambda s: (s.start, s.end, s.label))

@@ -1,0 +1,242 @@
+"""Anything to Article: plain text, HTML, files, stdin, URLs and corpus records.
+
+Stages (each a plain function):
+1. bytes -> text (``decode.decode_bytes``: binary refused, encoding detected, mojibake repaired);
+2. HTML -> title + main text (``html.extract_html``, trafilatura without comments or boilerplate);
+3. text -> paragraphs (one per line) -> excluded clutter regions (``clutter.find_clutter``) -> sentences;
+4. language guess; metadata (url, domain, author, date) attached.
+The text handed to the Article is never changed afterwards; everything else is offsets into it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from spinscope.article import Article, Metadata, content_id
+from spinscope.config import Options
+from spinscope.errors import InputError
+from spinscope.ingest.clutter import find_clutter
+from spinscope.ingest.corpus import Record, iter_records
+from spinscope.ingest.decode import decode_bytes
+from spinscope.ingest.html import compose_text, extract_html, looks_like_html
+from spinscope.ingest.language import guess_language
+from spinscope.ingest.segment import paragraphs as split_paragraphs
+from spinscope.ingest.segment import sentences as split_sentences
+from spinscope.spans import Region
+
+__all__ = [
+    "Record",
+    "article_from_html",
+    "article_from_record",
+    "article_from_text",
+    "iter_records",
+    "read_file",
+    "read_source",
+    "read_url",
+]
+
+_LANGUAGE_NAMES = {
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "xx": "a non-Latin script",
+}
+
+
+def domain_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    return host.lower().rstrip(".") if host else None
+
+
+def article_from_text(
+    text: str,
+    *,
+    id: str | None = None,
+    title: str | None = None,
+    metadata: Metadata | None = None,
+    warnings: list[str] | tuple[str, ...] = (),
+    options: Options | None = None,
+) -> Article:
+    """An Article from plain text: the first line is the headline (news/PTC convention) unless
+    ``title`` is given, in which case the text is composed as ``title``, a blank line, the body."""
+    options = options or Options()
+    warns = list(warnings)
+    if "\x00" in text:
+        raise InputError("input contains NUL characters: not a text article")
+    if title is not None and title.strip():
+        text = compose_text(" ".join(title.split()), text)
+    if not text.strip():
+        raise InputError("input is empty")
+    if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
+        raise InputError(f"input is larger than the {options.max_bytes} byte limit")
+    paras = split_paragraphs(text)
+    title_region: Region | None = None
+    if len(paras) > 1 and len(text[paras[0].start : paras[0].end].split()) <= 40:
+        title_region = paras[0]
+    excluded = find_clutter(text, paras, skip=title_region)
+    sents = split_sentences(text, paras)
+    meta = metadata or Metadata()
+    language = meta.language or guess_language(text)
+    if language not in (None, "en"):
+        lang_name = _LANGUAGE_NAMES.get(language, language)
+        if options.require_english:
+            raise InputError(f"the article appears to be in {lang_name}, not English; spinscope analyses English")
+        warns.append(f"the article appears to be in {lang_name}; the analysis is made for English")
+    if language is None:
+        warns.append("could not tell the article's language; assuming English")
+    meta = Metadata(
+        url=meta.url,
+        domain=meta.domain or domain_of(meta.url),
+        author=meta.author,
+        date=meta.date,
+        language=language or "en",
+        source=meta.source,
+        input_kind=meta.input_kind,
+    )
+    body_words = sum(
+        len(text[s.start : s.end].split()) for s in sents if not any(r.overlaps(s.start, s.end) for r in excluded)
+    )
+    if body_words < 3:
+        raise InputError("no article text left to analyse (input is empty or only page clutter)")
+    return Article(
+        id=id or content_id(text),
+        text=text,
+        title=text[title_region.start : title_region.end] if title_region else "",
+        title_region=title_region,
+        paragraphs=tuple(paras),
+        sentences=tuple(sents),
+        excluded=tuple(excluded),
+        metadata=meta,
+        warnings=tuple(warns),
+    )
+
+
+def article_from_html(
+    html: str,
+    *,
+    url: str | None = None,
+    id: str | None = None,
+    warnings: list[str] | tuple[str, ...] = (),
+    options: Options | None = None,
+    name: str = "input",
+    input_kind: str = "html",
+) -> Article:
+    ex = extract_html(html, url=url, name=name)
+    meta = Metadata(url=ex.url or url, author=ex.author, date=ex.date, language=None, input_kind=input_kind)
+    return article_from_text(ex.body, id=id, title=ex.title or None, metadata=meta, warnings=warnings, options=options)
+
+
+def _article_from_bytes(
+    data: bytes,
+    *,
+    name: str,
+    url: str | None,
+    id: str | None,
+    options: Options,
+    html_hint: bool = False,
+    input_kind: str = "text",
+) -> Article:
+    text, warns = decode_bytes(data, name=name)
+    if html_hint or looks_like_html(text):
+        return article_from_html(
+            text,
+            url=url,
+            id=id,
+            warnings=warns,
+            options=options,
+            name=name,
+            input_kind="url" if input_kind == "url" else "html",
+        )
+    meta = Metadata(url=url, input_kind=input_kind)
+    return article_from_text(text, id=id, metadata=meta, warnings=warns, options=options)
+
+
+def read_file(path: str | Path, options: Options | None = None, *, id: str | None = None) -> Article:
+    options = options or Options()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p} is a directory (use `spinscope batch` for a corpus)")
+    size = p.stat().st_size
+    if size > options.max_bytes:
+        raise InputError(f"{p} is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.1f} MB limit")
+    data = p.read_bytes()
+    return _article_from_bytes(
+        data, name=p.name, url=None, id=id or p.stem, options=options, html_hint=p.suffix.lower() in (".html", ".htm")
+    )
+
+
+def read_url(url: str, options: Options | None = None, *, id: str | None = None) -> Article:
+    from spinscope.ingest.url import fetch
+
+    options = options or Options()
+    fetched = fetch(url, options)
+    is_html = "html" in fetched.content_type or looks_like_html(fetched.content[:5000].decode("latin-1"))
+    return _article_from_bytes(
+        fetched.content, name=fetched.url, url=fetched.url, id=id, options=options, html_hint=is_html, input_kind="url"
+    )
+
+
+def read_stdin(options: Options | None = None) -> Article:
+    options = options or Options()
+    data = sys.stdin.buffer.read(options.max_bytes + 1)
+    if len(data) > options.max_bytes:
+        raise InputError(f"standard input is over the {options.max_bytes / 1e6:.1f} MB limit")
+    return _article_from_bytes(data, name="standard input", url=None, id=None, options=options)
+
+
+def read_source(source: str | Path, options: Options | None = None) -> Article:
+    """Read a path, a URL (http/https), '-' (stdin) or, for any other string, the article text itself."""
+    options = options or Options()
+    if isinstance(source, Path):
+        return read_file(source, options)
+    if source == "-":
+        return read_stdin(options)
+    if source.startswith(("http://", "https://")) and "\n" not in source.strip():
+        return read_url(source.strip(), options)
+    if (
+        "\n" not in source
+        and len(source) < 4096
+        and (Path(source).exists() or source.endswith((".txt", ".html", ".htm")))
+    ):
+        return read_file(source, options)
+    if looks_like_html(source):
+        return article_from_html(source, options=options)
+    return article_from_text(source, options=options)
+
+
+def article_from_record(record: Record, options: Options | None = None) -> Article:
+    """The Article of a corpus record (raises InputError when the record cannot be analysed)."""
+    options = options or Options()
+    if record.error:
+        raise InputError(record.error)
+    if record.path:
+        article = read_file(record.path, options, id=record.id)
+    elif looks_like_html(record.text):
+        article = article_from_html(record.text, url=record.url, id=record.id, options=options)
+    else:
+        meta = Metadata(url=record.url, date=record.date, source=record.source, input_kind="corpus")
+        article = article_from_text(record.text, id=record.id, title=record.title, metadata=meta, options=options)
+    if record.source or record.date or record.url:
+        m = article.metadata
+        meta = Metadata(
+            url=m.url or record.url,
+            domain=m.domain or domain_of(record.url),
+            author=m.author,
+            date=m.date or record.date,
+            language=m.language,
+            source=record.source or m.source,
+            input_kind="corpus",
+        )
+        from dataclasses import replace
+
+        article = replace(article, metadata=meta)
+    return article

@@ -1,0 +1,174 @@
+"""Page clutter in plain text: find the page furniture that scraping leaves in an article.
+
+The rules look at the *shape* of a line, not at phrases from particular sites: how long it is, whether
+it ends like a sentence, whether it starts with a short label and a colon, whether it is an imperative
+aimed at the reader about the page (share, subscribe, comment), whether it is a count of page objects,
+a credit, a timestamp, a byline, a code-like placeholder, a row of navigation separators, or one line
+of a rail of headlines under a rail heading. Each rule gives a reason a person can check; text and
+offsets are never changed. The vocabulary below names *kinds* of page object (photo, comment, share,
+newsletter), which are the same on every site.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spinscope.spans import Region
+
+# Kinds of page object that furniture lines talk about.
+_MEDIA = r"photo|photograph|picture|image|video|graphic|illustration|gallery|slideshow|caption|credit|file photo"
+_LINK_LABEL = (
+    r"related|read more|read also|also read|read next|see also|more|more from|recommended|suggested|"
+    r"watch|listen|must read|don't miss|editor'?s picks?|top stories|(?:most )?popular|"
+    r"most (?:read|viewed|shared)|trending|"
+    r"latest|breaking|advertisement|sponsored|promoted|partner content|paid content|source|sources|via|"
+    r"tags?|topics?|filed under|categories|category|share|follow|subscribe|newsletter|update|updated|"
+    r"published|posted|correction|editor'?s note|disclaimer|" + _MEDIA
+)
+_LABEL_COLON = re.compile(rf"^\s*[\[(]?\s*(?:{_LINK_LABEL})\s*[\])]?(?:\s*[:|»›>]|\s+[-–—]\s)", re.I)
+_PAGE_NOUN = (
+    r"comments?|replies|reply|shares?|likes?|views?|reads?|newsletters?|subscription|subscribers?|"
+    r"notifications?|alerts?|app|podcast|feed|rss|inbox|account|cookies?|ad ?blocker|premium|paywall|"
+    r"facebook|twitter|x\.com|instagram|whatsapp|telegram|linkedin|reddit|pinterest|email|e-mail|"
+    r"youtube|tiktok|story|stories|article|articles|page|site|website|channel|updates|discussion|"
+    r"conversation|thread|forum|community|print|link|briefing|digest|bulletin|emails?|offers?|deals"
+)
+_CTA_VERB = (
+    r"click|tap|subscribe|sign ?up|sign ?in|log ?in|register|share|tweet|follow|join|like|download|"
+    r"install|get|enable|disable|allow|accept|leave|add|post|view|show|load|continue|support|donate|"
+    r"become|turn on|see|watch|read|listen|scroll|swipe|send|report|bookmark|save|print|skip|close|"
+    r"advertise|contact|tell"
+)
+_CTA = re.compile(rf"^\W*(?:please\s+)?(?:{_CTA_VERB})(?![\w-]).*\b(?:{_PAGE_NOUN}|here|below|above|us|now)\b", re.I)
+_COUNTER = re.compile(
+    rf"^\W*(?:\d[\d,.]*\s*[kKmM]?\s*(?:{_PAGE_NOUN})|(?:{_PAGE_NOUN})\s*[(\[:]?\s*\d[\d,.]*\s*[kKmM]?[)\]]?)\W*$",
+    re.I,
+)
+_CREDIT = re.compile(
+    rf"\((?:{_MEDIA})\s*(?:by|:|credit)?[^()]{{0,80}}\)\s*$|"
+    rf"^\W*(?:{_MEDIA})\s*(?:by|credit|courtesy|copyright)\b|"
+    r"\b(?:getty images|shutterstock|afp photo|ap photo|reuters/|epa-efe|alamy|istock)\b|"
+    r"^\W*(?:©|\(c\)|copyright)\s",
+    re.I,
+)
+_BYLINE = re.compile(
+    r"^\s*(?i:by|written by|words by|reporting by|story by)\s+[A-Z][\w.'’-]+"
+    r"(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|de|van|von)){0,7}\s*(?:[,|/•·–—-]\s*.{0,80})?$"
+)
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_TIMEWORD = re.compile(
+    rf"\b(?:{_MONTH}|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|"
+    rf"sun(?:day)?|\d{{1,2}}:\d{{2}}|am|pm|a\.m\.|p\.m\.|et|est|edt|gmt|utc|bst|cet|ago|minutes?|hours?|"
+    rf"days?|published|updated|posted|last|modified|\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b",
+    re.I,
+)
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:\[[^\]]{1,80}\]|\{\{?[^}]{1,80}\}?\}|<[^>]{1,80}>|<!--.*?-->)\s*$|"
+    r"^\s*[A-Za-z]+(?:[_-][A-Za-z0-9]+)+\s*$|"  # snake_case / kebab-case ids: newsletter_signup, ad-slot-3
+    r"^\s*(?-i:(?:[A-Z][a-z0-9]+){2,})\s*$|"  # CamelCase component names: ShareBar, AdSlotTop
+    r"^\s*(?:loading|please wait|javascript is (?:disabled|required)|your browser does not support)\b",
+    re.I,
+)
+_NAV_SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s>\s")
+_HANDLE = re.compile(r"(?:^|\s)[@#]\w+")
+_RAIL_HEADING = re.compile(
+    rf"^\W*(?:{_LINK_LABEL}|you (?:may|might) (?:also )?like|more (?:stories|news|coverage|on this)|"
+    r"around the web|from our partners|in case you missed it|what to read next|elsewhere|more in)"
+    r"(?:\s+(?:now|today|this week|stories|news|articles|posts|videos|content|links|for you|on \w+))?\W*$",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _ends_like_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line))
+
+
+def classify_line(line: str) -> str | None:
+    """The reason a single line is page furniture, or None when it reads as article text."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    words = _words(stripped)
+    n = len(words)
+    short = n <= 14
+    if n <= 3 and re.fullmatch(r"\W*(?:advertisement|advertising|ad|sponsored|promoted|paid post)\W*", stripped, re.I):
+        return "advertising or sponsored content"
+    if _PLACEHOLDER.search(stripped) and n <= 8:
+        return "widget or placeholder name"
+    if _COUNTER.match(stripped):
+        return "comment or share counter"
+    if n <= 25 and _CREDIT.search(stripped):
+        return "photo caption or credit"
+    m = _LABEL_COLON.match(stripped)
+    if m and n <= 30:
+        label = m.group(0).lower()
+        if re.search(_MEDIA, label):
+            return "photo caption or credit"
+        if re.search(r"advert|sponsor|promot|partner|paid", label):
+            return "advertising or sponsored content"
+        if re.search(r"share|follow|subscribe|newsletter", label):
+            return "share or subscribe prompt"
+        if re.search(r"publish|post|updat|correction|note|disclaimer", label) and n <= 14:
+            return "dateline or timestamp"
+        if re.search(r"tag|topic|filed|categor|source|via", label) and not _ends_like_sentence(stripped):
+            return "tags or source line"
+        return "link line (related or read-more)"
+    if short and _CTA.match(stripped):
+        return "call to action (share, subscribe, comment)"
+    if _BYLINE.match(stripped) and n <= 14:
+        return "byline"
+    if n <= 16 and not _ends_like_sentence(stripped):
+        time_tokens = len(_TIMEWORD.findall(stripped))
+        if time_tokens >= 2 and time_tokens >= 0.5 * max(1, n):
+            return "dateline or timestamp"
+        if len(_NAV_SEPARATORS.findall(stripped)) >= 2:
+            return "navigation or breadcrumb"
+        handles = _HANDLE.findall(stripped)
+        if handles and len(handles) >= 0.5 * max(1, n):
+            return "social handles or hashtags"
+    if n <= 6 and _RAIL_HEADING.match(stripped):
+        return "promotional rail heading (trending, related, sponsored)"
+    return None
+
+
+def _looks_like_rail_item(line: str) -> bool:
+    """A headline in a rail: short, no sentence end (or a question), not a quotation."""
+    s = line.strip()
+    n = len(_words(s))
+    return 2 <= n <= 18 and (not _ends_like_sentence(s) or s.endswith("?")) and not s.startswith(('"', "“"))
+
+
+_DATELINE_PREFIX = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,30})?\s*(?:\((?:[A-Z][\w .&-]{1,30})\))?\s*[-–—]{1,2}\s"
+)
+
+
+def find_clutter(text: str, paragraphs: list[Region], *, skip: Region | None = None) -> list[Region]:
+    """Excluded regions (whole lines, or a dateline prefix) with a reason, in text order."""
+    out: list[Region] = []
+    in_rail = False
+    for para in paragraphs:
+        if skip is not None and para.start < skip.end and skip.start < para.end:
+            continue
+        line = text[para.start : para.end]
+        reason = classify_line(line)
+        if reason is None and in_rail and _looks_like_rail_item(line):
+            reason = "promotional rail item (headline list)"
+        if reason is not None:
+            out.append(Region(para.start, para.end, reason))
+            in_rail = reason.startswith("promotional rail") or (in_rail and reason != "byline")
+            continue
+        in_rail = False
+        m = _DATELINE_PREFIX.match(line)
+        if m and len(_words(m.group(0))) <= 6:
+            out.append(Region(para.start, para.start + m.end() - 1, "dateline"))
+    return out

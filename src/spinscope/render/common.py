@@ -1,0 +1,54 @@
+"""What every renderer needs: segments of text with the spans active over them, and a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spinscope.report import Report
+from spinscope.spans import Span
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    spans: tuple[int, ...]  # indices into the report's sorted span list
+    excluded: str | None  # reason, when the segment is page clutter
+
+
+def segments(report: Report, spans: list[Span]) -> list[Segment]:
+    """Cut the text at every span and excluded-region boundary; each piece lists what covers it."""
+    text_len = len(report.text)
+    cuts = {0, text_len}
+    for s in spans:
+        cuts.update((s.start, s.end))
+    for r in report.excluded:
+        cuts.update((r.start, r.end))
+    points = sorted(c for c in cuts if 0 <= c <= text_len)
+    out: list[Segment] = []
+    for a, b in zip(points, points[1:], strict=False):
+        if a == b:
+            continue
+        active = tuple(i for i, s in enumerate(spans) if s.start <= a and b <= s.end)
+        reason = next((r.reason for r in report.excluded if r.start <= a and b <= r.end), None)
+        out.append(Segment(a, b, active, reason))
+    return out
+
+
+def technique_counts(report: Report) -> list[tuple[str, int, float]]:
+    """(technique, number of spans, mean score), most frequent first."""
+    counts: Counter[str] = Counter(s.label for s in report.spans)
+    totals: Counter[str] = Counter()
+    for s in report.spans:
+        totals[s.label] += s.score  # type: ignore[assignment]
+    return [(t, n, totals[t] / n) for t, n in counts.most_common()]
+
+
+def summary_line(report: Report) -> str:
+    sc = report.scores
+    return (
+        f"{len(report.spans)} spans, {sc.get('techniques_per_100_words', 0):.1f} technique spans per 100 words, "
+        f"persuasion {sc.get('persuasion', 0):.2f} (share of sentences with a technique, score-weighted); "
+        f"{len(report.excluded)} clutter regions excluded"
+    )

@@ -1,0 +1,197 @@
+"""Terminal renderer (rich): headline and outlet at the top, the article with highlighted spans, a legend,
+the findings with their explanations, sources and claims. Piped output is plain text, not hard-wrapped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from spinscope.render.common import summary_line, technique_counts
+from spinscope.report import Report
+from spinscope.techniques import catalogue
+
+
+def _style(label: str) -> str:
+    tech = catalogue().get(label)
+    colour = tech.colour if tech else "#888888"
+    return (
+        f"on {colour} black"
+        if label in ("Loaded_Language", "Exaggeration,Minimisation", "Thought-terminating_Cliches")
+        else f"underline {colour}"
+    )
+
+
+def _headline(report: Report) -> RenderableType | None:
+    h = report.headline
+    if not h:
+        return None
+    lines = Text()
+    cb = h.get("clickbait") or {}
+    if "probability" in cb:
+        lines.append(f"Clickbait: {cb['probability']:.0%}")
+        cues = [c.get("cue", "") for c in cb.get("cues", [])]
+        if cues:
+            lines.append(f" (cues: {', '.join(cues)})")
+        lines.append("\n")
+    st = h.get("stance") or {}
+    if st.get("label"):
+        lines.append(f"Body vs headline: {st['label']}")
+        probs = st.get("probabilities") or {}
+        if probs:
+            lines.append("  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")")
+        lines.append("\n")
+    unsupported = [u.get("term", "") for u in h.get("unsupported_terms", [])]
+    if unsupported:
+        lines.append(f"Headline terms the body never supports: {', '.join(unsupported)}\n")
+    if h.get("note"):
+        lines.append(str(h["note"]))
+    return Panel(lines, title="Headline check", title_align="left") if lines.plain.strip() else None
+
+
+def _outlet(report: Report) -> RenderableType | None:
+    o = report.outlet
+    if not o or not o.get("domain"):
+        return None
+    if not o.get("rated"):
+        body = Text(f"{o['domain']}: unrated (no rating found in the bundled sources; that is not a clean bill)")
+    else:
+        body = Text(
+            f"{o.get('name') or o['domain']}  factuality: {o.get('factuality') or 'unrated'}  "
+            f"bias: {o.get('bias') or 'unrated'}"
+        )
+        if o.get("labels"):
+            body.append(f"  labels: {', '.join(o['labels'])}")
+        srcs = sorted({s.get("source", "") for s in o.get("sources", []) if s.get("source")})
+        if srcs:
+            body.append(f"\nsources: {', '.join(srcs)}")
+    return Panel(body, title="Outlet", title_align="left")
+
+
+def _sources(report: Report) -> RenderableType | None:
+    if not report.sources:
+        return None
+    table = Table(title="Who is cited", title_justify="left", expand=False)
+    for col in ("source", "kind", "mentions", "attributed"):
+        table.add_column(col)
+    for s in report.sources[:25]:
+        name = str(s.get("name", ""))
+        kind = str(s.get("kind", "")) + (" (anonymous)" if s.get("anonymous") else "")
+        table.add_row(name, kind, str(len(s.get("mentions", []))), str(len(s.get("attributed", []))))
+    return table
+
+
+def _claims(report: Report) -> RenderableType | None:
+    if not report.claims:
+        return None
+    table = Table(title="Claims worth checking", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("claim")
+    table.add_column("why")
+    for c in report.claims[:10]:
+        feats = c.get("features", [])
+        why = ", ".join(str(f) if not isinstance(f, dict) else str(f.get("name", f)) for f in feats[:4])
+        table.add_row(str(c.get("rank", "")), f"{c.get('score', 0):.2f}", report.text[c["start"] : c["end"]], why)
+    return table
+
+
+def render_plain(report: Report) -> str:
+    """The report as plain lines (for pipes and files): no boxes, no hard wrapping."""
+    spans = report.spans_sorted()
+    out = [report.title or "(untitled)", "=" * min(80, max(10, len(report.title))), summary_line(report), ""]
+    h, o = report.headline, report.outlet
+    if h.get("clickbait"):
+        out.append(
+            f"Headline: clickbait probability {h['clickbait'].get('probability', 0):.0%}; "
+            f"body vs headline: {(h.get('stance') or {}).get('label', 'n/a')}"
+        )
+    if o.get("domain"):
+        rating = (
+            f"factuality {o.get('factuality') or 'unrated'}, bias {o.get('bias') or 'unrated'}"
+            if o.get("rated")
+            else "unrated"
+        )
+        out.append(f"Outlet: {o['domain']}: {rating}")
+    out += ["", "Findings (start-end, technique, score, text, why):"]
+    for s in spans:
+        out.append(f"  {s.start}-{s.end}  {s.label}  {s.score:.2f}  “{report.text[s.start : s.end]}”  {s.explanation}")
+    if report.sources:
+        out += ["", "Sources:"]
+        for src in report.sources:
+            anon = "anonymous" if src.get("anonymous") else "named"
+            out.append(
+                f"  {src.get('name', '')} ({src.get('kind', '')}, {anon}): {len(src.get('mentions', []))} mentions"
+            )
+    if report.claims:
+        out += ["", "Claims worth checking:"]
+        for c in report.claims[:10]:
+            out.append(f"  #{c.get('rank', '')} {c.get('score', 0):.2f}  {report.text[c['start'] : c['end']]}")
+    if report.excluded:
+        out += ["", "Excluded page clutter (not analysed):"]
+        for r in report.excluded:
+            out.append(f"  {r.start}-{r.end}  {r.reason}: {report.text[r.start : r.end]}")
+    for w in report.warnings:
+        out.append(f"warning: {w}")
+    return "\n".join(out) + "\n"
+
+
+def render_terminal(report: Report, console: Console, *, show_text: bool = True) -> None:
+    """Print the report on ``console``: rich panels on a terminal, plain lines otherwise."""
+    if not console.is_terminal:
+        console.file.write(render_plain(report))
+        return
+    spans = report.spans_sorted()
+    parts: list[RenderableType] = [Text(report.title or "(untitled)", style="bold")]
+    for extra in (_headline(report), _outlet(report)):
+        if extra is not None:
+            parts.append(extra)
+    if show_text:
+        body = Text(report.text)
+        for r in report.excluded:
+            body.stylize("dim strike", r.start, r.end)
+        for s in spans:
+            body.stylize(_style(s.label), s.start, s.end)
+        parts.append(
+            Panel(body, title="Article (highlighted: techniques; struck through: page clutter)", title_align="left")
+        )
+    legend = Table(title="Techniques found", title_justify="left")
+    legend.add_column("technique")
+    legend.add_column("spans", justify="right")
+    legend.add_column("mean score", justify="right")
+    legend.add_column("what it means")
+    for label, n, mean in technique_counts(report):
+        tech = catalogue().get(label)
+        legend.add_row(Text(label, style=_style(label)), str(n), f"{mean:.2f}", tech.definition if tech else "")
+    parts.append(legend)
+    findings = Table(title="Findings", title_justify="left", show_lines=False)
+    findings.add_column("where", justify="right")
+    findings.add_column("technique")
+    findings.add_column("score", justify="right")
+    findings.add_column("text")
+    findings.add_column("why")
+    for s in spans:
+        findings.add_row(f"{s.start}-{s.end}", s.label, f"{s.score:.2f}", report.text[s.start : s.end], s.explanation)
+    parts.append(findings)
+    for extra in (_sources(report), _claims(report)):
+        if extra is not None:
+            parts.append(extra)
+    if report.excluded:
+        excl = Table(title="Excluded page clutter (not analysed)", title_justify="left")
+        excl.add_column("where", justify="right")
+        excl.add_column("reason")
+        excl.add_column("text")
+        for r in report.excluded:
+            excl.add_row(f"{r.start}-{r.end}", r.reason, report.text[r.start : r.end])
+        parts.append(excl)
+    parts.append(Text(summary_line(report)))
+    for w in report.warnings:
+        parts.append(Text(f"warning: {w}", style="yellow"))
+    console.print(Group(*parts))
+
+
+def plain_console(file: Any = None, width: int | None = None) -> Console:
+    return Console(file=file, width=width, soft_wrap=True)

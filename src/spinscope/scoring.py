@@ -1,0 +1,29 @@
+"""Article-level scores derived from spans (documented in docs/SCHEMA.md)."""
+
+from __future__ import annotations
+
+from spinscope.article import Article
+from spinscope.spans import Span
+from spinscope.techniques import is_ptc_technique
+
+
+def article_scores(article: Article, spans: list[Span]) -> dict[str, float]:
+    """``persuasion``: score-weighted share of analysable sentences that hold a technique span
+    (each sentence counts with the highest score of a span starting in it), in [0, 1].
+    ``techniques_per_100_words``: PTC technique spans per 100 analysable words."""
+    sentences = article.analysable_sentences()
+    words = article.word_count()
+    technique_spans = [s for s in spans if is_ptc_technique(s.label)]
+    best: dict[int, float] = {}
+    for s in technique_spans:
+        for i, sent in enumerate(sentences):
+            if sent.start <= s.start < sent.end:
+                best[i] = max(best.get(i, 0.0), s.score)
+                break
+    persuasion = sum(best.values()) / len(sentences) if sentences else 0.0
+    return {
+        "persuasion": round(min(1.0, persuasion), 4),
+        "techniques_per_100_words": round(100.0 * len(technique_spans) / words, 3) if words else 0.0,
+        "words": float(words),
+        "sentences": float(len(sentences)),
+    }

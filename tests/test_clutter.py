@@ -1,0 +1,103 @@
+"""Page clutter in plain text: many forms, reported as excluded regions, nothing analysed inside them."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.analyzer import Analyzer
+from spinscope.config import Options
+from spinscope.ingest import article_from_text
+from spinscope.ingest.clutter import classify_line
+
+CLUTTER = [
+    ("Photo: Protesters outside parliament on Monday.", "caption"),
+    ("(Photo by Jane Doe/Getty Images)", "caption"),
+    ("Image copyright AFP", "caption"),
+    ("A man walks past the closed factory. (AP Photo/John Smith)", "caption"),
+    ("Related: Five things to know about the new tax", "link line"),
+    ("READ MORE: Why the central bank raised rates again", "link line"),
+    ("See also - The mayor's budget in numbers", "link line"),
+    ("WATCH: Police clash with protesters in the capital", "link line"),
+    ("Editor's picks: The week in pictures", "link line"),
+    ("23 Comments", "counter"),
+    ("Comments (1,204)", "counter"),
+    ("4.5K shares", "counter"),
+    ("Leave a comment below", "call to action"),
+    ("Join the conversation on our forum", "call to action"),
+    ("Share this story on Facebook", "call to action"),
+    ("Click here to subscribe to our newsletter", "call to action"),
+    ("Sign up for our daily briefing", "call to action"),
+    ("Follow us on Instagram", "call to action"),
+    ("Download our app for breaking news alerts", "call to action"),
+    ("Advertisement", "advertising"),
+    ("Sponsored: The 10 best savings accounts this year", "advertising"),
+    ("Trending now", "rail heading"),
+    ("You may also like", "rail heading"),
+    ("newsletter_signup_widget", "widget"),
+    ("[embedded content]", "widget"),
+    ("{{ad_slot_top}}", "widget"),
+    ("ShareButtonsBar", "widget"),
+    ("Loading video player...", "widget"),
+    ("By Dana Whitfield", "byline"),
+    ("By JOHN SMITH, Political Correspondent", "byline"),
+    ("Published 9:42 AM ET, Tue March 3, 2026", "timestamp"),
+    ("Updated: 3 hours ago", "timestamp"),
+    ("Home > World > Europe", "navigation"),
+    ("News | Politics | Elections", "navigation"),
+    ("Tags: economy, taxes, budget", "tags"),
+    ("© 2026 Example Media Group", "caption"),
+]
+
+ARTICLE_SENTENCES = [
+    "The council voted 7 to 5 on Tuesday to reject the final lease terms.",
+    "Related costs rose by 12 percent last year, the report said.",
+    "Photographers gathered outside the court as the verdict was read.",
+    "She said people should share the burden fairly.",
+    "By the end of the year, the company had hired 400 workers.",
+    "Comments made by the minister on Monday drew criticism from the opposition.",
+    "Follow-up talks are planned for next week in Geneva.",
+    "What happens now?",
+    "The Prime Minister, speaking in London, said the deal was fair.",
+    "Subscribers to the service will pay more from April, the regulator said.",
+]
+
+
+@pytest.mark.parametrize(("line", "kind"), CLUTTER)
+def test_clutter_lines_are_recognised(line: str, kind: str) -> None:
+    assert classify_line(line) is not None, f"not recognised as {kind}: {line!r}"
+
+
+@pytest.mark.parametrize("line", ARTICLE_SENTENCES)
+def test_article_sentences_are_kept(line: str) -> None:
+    assert classify_line(line) is None
+
+
+def test_rail_of_headlines_after_a_rail_heading() -> None:
+    text = (
+        "Storm Hits the Coast\n\nThe storm reached the coast on Monday, officials said.\n\n"
+        "Most popular\nLocal bakery wins national award\nTen photos of the flood you have to see\n\n"
+        "Rescue teams worked through the night to reach stranded families.\n"
+    )
+    a = article_from_text(text)
+    excluded = [a.text[r.start : r.end] for r in a.excluded]
+    assert excluded == ["Most popular", "Local bakery wins national award", "Ten photos of the flood you have to see"]
+    kept = [a.text[s.start : s.end] for s in a.analysable_sentences()]
+    assert "Rescue teams worked through the night to reach stranded families." in kept
+
+
+def test_excluded_regions_get_no_spans_and_text_is_unchanged() -> None:
+    text = (
+        "Outrage as Minister Quits\n\nThe minister resigned on Friday after a vote in parliament.\n\n"
+        "Photo: The disgraceful, outrageous scene outside the ministry (Reuters/Jane Doe)\n\n"
+        "Related: The most shocking, disgusting scandals of the year\n\n"
+        "outrageous_scandal_widget\n\n"
+        "Critics called the decision a disgraceful betrayal of voters.\n"
+    )
+    report = Analyzer(Options(detectors=("lexical", "rhetoric"))).analyze(article_from_text(text))
+    assert report.text == text
+    reasons = {report.text[r.start : r.end].split(":")[0]: r.reason for r in report.excluded}
+    assert {"Photo", "Related", "outrageous_scandal_widget"} <= set(reasons)
+    assert report.spans, "the body still has loaded language"
+    for s in report.spans:
+        for r in report.excluded:
+            assert not (s.start < r.end and r.start < s.end), (report.text[s.start : s.end], r.reason)

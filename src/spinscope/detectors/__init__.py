@@ -12,6 +12,7 @@ from spinscope.detectors.base import Context, Detector, Findings, Resources
 REGISTRY: dict[str, str] = {
     "lexical": "spinscope.detectors.lexical:LexicalDetector",
     "rhetoric": "spinscope.detectors.rhetoric:RhetoricDetector",
+    "outlet": "spinscope.detectors.outlet:OutletDetector",
 }
 
 DEFAULT_DETECTORS: tuple[str, ...] = tuple(REGISTRY)

@@ -54,6 +54,9 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise
         except SpinscopeError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # output piped into `head` and closed: not an error
+            sys.stderr.close()
+            raise typer.Exit(0) from None
         except (OSError, ValueError, UnicodeError) as exc:
             fail(f"{type(exc).__name__}: {exc}")
         except KeyboardInterrupt:

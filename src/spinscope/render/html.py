@@ -99,19 +99,14 @@ def _panels(report: Report) -> str:
             parts.append(f'<section class="panel"><h2>Headline check</h2><ul>{"".join(items)}</ul></section>')
     o = report.outlet
     if o and o.get("domain"):
-        if o.get("rated"):
-            body = (
-                f"{_e(o.get('name') or o['domain'])}: factuality <b>{_e(o.get('factuality') or 'unrated')}</b>, "
-                f"bias <b>{_e(o.get('bias') or 'unrated')}</b>"
-            )
-            if o.get("labels"):
-                body += f", labels: {_e(', '.join(o['labels']))}"
-            srcs = sorted({s.get("source", "") for s in o.get("sources", []) if s.get("source")})
-            if srcs:
-                body += f"<br><small>ratings from: {_e(', '.join(srcs))}</small>"
-        else:
-            body = f'{_e(o["domain"])}: <span class="unrated">unrated</span> (no rating in the bundled sources)'
-        parts.append(f'<section class="panel"><h2>Outlet</h2><p>{body}</p></section>')
+        from spinscope.outlets import card_rows
+
+        rows = "".join(
+            f"<tr><th scope='row'>{_e(label)}</th><td{' class=unrated' if value.startswith('unrated') else ''}>"
+            f"{_e(value)}</td></tr>"
+            for label, value in card_rows(o)
+        )
+        parts.append(f'<section class="panel"><h2>Outlet</h2><table>{rows}</table></section>')
     if report.sources:
         rows = "".join(
             f"<tr><td>{_e(s.get('name', ''))}</td><td>{_e(s.get('kind', ''))}</td>"

@@ -53,22 +53,16 @@ def _headline(report: Report) -> RenderableType | None:
 
 
 def _outlet(report: Report) -> RenderableType | None:
-    o = report.outlet
-    if not o or not o.get("domain"):
+    if not report.outlet or not report.outlet.get("domain"):
         return None
-    if not o.get("rated"):
-        body = Text(f"{o['domain']}: unrated (no rating found in the bundled sources; that is not a clean bill)")
-    else:
-        body = Text(
-            f"{o.get('name') or o['domain']}  factuality: {o.get('factuality') or 'unrated'}  "
-            f"bias: {o.get('bias') or 'unrated'}"
-        )
-        if o.get("labels"):
-            body.append(f"  labels: {', '.join(o['labels'])}")
-        srcs = sorted({s.get("source", "") for s in o.get("sources", []) if s.get("source")})
-        if srcs:
-            body.append(f"\nsources: {', '.join(srcs)}")
-    return Panel(body, title="Outlet", title_align="left")
+    from spinscope.outlets import card_rows
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in card_rows(report.outlet):
+        table.add_row(label, Text(value, style="bold red" if value.startswith("unrated") else ""))
+    return Panel(table, title="Outlet", title_align="left")
 
 
 def _sources(report: Report) -> RenderableType | None:
@@ -110,12 +104,9 @@ def render_plain(report: Report) -> str:
             f"body vs headline: {(h.get('stance') or {}).get('label', 'n/a')}"
         )
     if o.get("domain"):
-        rating = (
-            f"factuality {o.get('factuality') or 'unrated'}, bias {o.get('bias') or 'unrated'}"
-            if o.get("rated")
-            else "unrated"
-        )
-        out.append(f"Outlet: {o['domain']}: {rating}")
+        from spinscope.outlets import card_rows
+
+        out.append("Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(o)))
     out += ["", "Findings (start-end, technique, score, text, why):"]
     for s in spans:
         out.append(f"  {s.start}-{s.end}  {s.label}  {s.score:.2f}  “{report.text[s.start : s.end]}”  {s.explanation}")

@@ -55,8 +55,22 @@ class Article:
         return any(r.overlaps(start, end) for r in self.excluded)
 
     def analysable_sentences(self) -> list[Region]:
-        """Sentences outside excluded regions (the title counts as a sentence)."""
-        return [s for s in self.sentences if not self.is_excluded(s.start, s.end)]
+        """Sentences with excluded regions cut out (the title counts as a sentence). A sentence that an
+        excluded region only touches (a dateline before it) keeps the rest; one inside clutter is dropped."""
+        out: list[Region] = []
+        for s in self.sentences:
+            pieces = [(s.start, s.end)]
+            for r in self.excluded:
+                if r.overlaps(s.start, s.end):
+                    pieces = [p for a, b in pieces for p in ((a, min(b, r.start)), (max(a, r.end), b)) if p[0] < p[1]]
+            for a, b in pieces:
+                while a < b and self.text[a].isspace():
+                    a += 1
+                while b > a and self.text[b - 1].isspace():
+                    b -= 1
+                if b > a and any(ch.isalnum() for ch in self.text[a:b]):
+                    out.append(Region(a, b))
+        return out
 
     def sentence_at(self, offset: int) -> Region | None:
         for s in self.sentences:

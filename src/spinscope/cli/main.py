@@ -8,6 +8,7 @@ from spinscope.cli.app import app
 
 # Each module registers its commands on the typer apps of spinscope.cli.app when imported.
 COMMAND_MODULES = (
+    "spinscope.cli.cmd_claims",
     "spinscope.cli.cmd_analyze",
     "spinscope.cli.cmd_outlet",
 )

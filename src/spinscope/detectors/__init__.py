@@ -13,6 +13,9 @@ REGISTRY: dict[str, str] = {
     "lexical": "spinscope.detectors.lexical:LexicalDetector",
     "rhetoric": "spinscope.detectors.rhetoric:RhetoricDetector",
     "outlet": "spinscope.detectors.outlet:OutletDetector",
+    "quotes": "spinscope.detectors.quotes:QuotesDetector",
+    "sources": "spinscope.detectors.sources:SourcesDetector",
+    "claims": "spinscope.detectors.claims:ClaimsDetector",
 }
 
 DEFAULT_DETECTORS: tuple[str, ...] = tuple(REGISTRY)

@@ -100,12 +100,7 @@ def article_from_text(
         source=meta.source,
         input_kind=meta.input_kind,
     )
-    body_words = sum(
-        len(text[s.start : s.end].split()) for s in sents if not any(r.overlaps(s.start, s.end) for r in excluded)
-    )
-    if body_words < 3:
-        raise InputError("no article text left to analyse (input is empty or only page clutter)")
-    return Article(
+    article = Article(
         id=id or content_id(text),
         text=text,
         title=text[title_region.start : title_region.end] if title_region else "",
@@ -116,6 +111,9 @@ def article_from_text(
         metadata=meta,
         warnings=tuple(warns),
     )
+    if article.word_count() - len(article.title.split()) < 3:
+        raise InputError("no article text left to analyse (input is empty or only page clutter)")
+    return article
 
 
 def article_from_html(

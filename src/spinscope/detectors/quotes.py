@@ -35,7 +35,11 @@ _SPEECH_NEAR = re.compile(
     r"wrote|added|according|insisted|warned|urged|tweeted|posted|replied)\b",
     re.I,
 )
-_GAP = re.compile(r"[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}")
+_GAP = re.compile(
+    r"[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}"
+    # or a role appositive before the name: `"...," Northgate's chief executive, Paul Okafor, said`
+    r"|[\s,\"”’'—–-]{0,4}(?:[A-Z][\w'’.-]*(?:'s|’s)?\s+)?(?:[a-z][\w'’-]*\s+){0,4}[a-z][\w'’-]*,\s+"
+)
 _SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)
 _CUE_START = re.compile(r"(?:\b(?:said|says|told|added|wrote|stated|asked|explained|declared)\b[^.!?]*?[:,]?|:)\s*$")
 

@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "quotes": "spinscope.detectors.quotes:QuotesDetector",
     "sources": "spinscope.detectors.sources:SourcesDetector",
     "claims": "spinscope.detectors.claims:ClaimsDetector",
+    "headline": "spinscope.detectors.headline:HeadlineDetector",
 }
 
 DEFAULT_DETECTORS: tuple[str, ...] = tuple(REGISTRY)

@@ -1,0 +1,178 @@
+"""Headline checks: how clickbait is the headline, and does the body support it?
+
+Fills the report section ``headline`` (schema: resources/schema/headline.schema.json):
+
+- ``clickbait``: probability from a numpy logistic model (hashed n-grams + cue counts + MiniLM
+  embedding) and the cues found (forward reference, listicle number, second person, superlative,
+  teaser, question), with offsets into ``Article.text``;
+- ``stance``: agree / disagree / discuss / unrelated of the body towards the headline (FNC-1-trained
+  MLP over encoder similarities, lexical overlap and refuting/hedging cues), with evidence: the body
+  sentences that most support or contradict the headline;
+- ``unsupported_terms``: headline content words whose stem never occurs in the body.
+
+Without a title or a body the section says ``available: false`` with a reason instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import numpy as np
+
+from spinscope.article import Article
+from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.spans import Region
+
+MAX_BODY_SENTENCES = 80  # embedding cost grows with sentences; later ones rarely change the stance
+EVIDENCE_MIN_SIM = 0.35
+# Words too generic to count as a headline claim the body must support.
+GENERIC = frozenset(
+    "here's heres here next behind story stories became become becomes just now why how what first last year years "
+    "day days time times make makes made get gets got take takes took big top week today latest update updates "
+    "watch video photos pictures look looks everything nothing something thing things really still back way "
+    "know need want going come comes came".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+_STANCE_TEXT = {
+    "agree": "The body states what the headline says.",
+    "disagree": "The body contradicts or refutes the headline.",
+    "discuss": "The body reports on the headline's claim without confirming it.",
+    "unrelated": "The body does not address the headline's claim.",
+}
+
+
+class HeadlineDetector(Detector):
+    name: ClassVar[str] = "headline"
+    labels: ClassVar[tuple[str, ...]] = ()
+    sections: ClassVar[tuple[str, ...]] = ("headline",)
+
+    def __init__(self) -> None:
+        self._clickbait: Any = None
+        self._stance: Any = None
+
+    # ---------------------------------------------------------------- models (lazy, cached on self)
+    def _models(self, context: Context) -> tuple[Any, Any, Any]:
+        from spinscope.evaluation.clickbait import ClickbaitModel
+        from spinscope.evaluation.fnc1 import StanceModel
+        from spinscope.inference.sentence_encoder import SentenceEncoder
+
+        encoder = context.resources.get("sentence_encoder", SentenceEncoder)
+        if self._clickbait is None:
+            self._clickbait = ClickbaitModel()
+        if self._stance is None:
+            self._stance = StanceModel()
+        return encoder, self._clickbait, self._stance
+
+    def detect(self, article: Article, context: Context) -> Findings:
+        region = article.title_region
+        title = article.text[region.start : region.end] if region else ""
+        if region is None or not title.strip():
+            return Findings(sections={"headline": _unavailable("", "the article has no headline (title line)")})
+        body = [s for s in article.analysable_sentences() if s.start >= region.end]
+        encoder, clickbait, stance_model = self._models(context)
+        body = body[:MAX_BODY_SENTENCES]
+        texts = [title] + [article.text[s.start : s.end] for s in body]
+        emb = context.cached("headline:embeddings", lambda: encoder.encode(texts))
+        section: dict[str, Any] = {
+            "available": True,
+            "reason": None,
+            "text": title,
+            "start": region.start,
+            "end": region.end,
+        }
+        section["clickbait"] = self._clickbait_section(clickbait, title, emb[0], region)
+        scores = {"headline_clickbait": section["clickbait"]["probability"]}
+        if not body:
+            section["stance"] = None
+            section["unsupported_terms"] = []
+            section["reason"] = "the article has no body text to compare with the headline"
+        else:
+            section["stance"] = self._stance_section(stance_model, title, emb[0], body, emb[1:], article.text)
+            section["unsupported_terms"] = unsupported_terms(
+                title, region.start, [article.text[s.start : s.end] for s in body]
+            )
+            scores["headline_unrelated"] = section["stance"]["probabilities"]["unrelated"]
+        return Findings(sections={"headline": section}, scores=scores)
+
+    @staticmethod
+    def _clickbait_section(model: Any, title: str, emb: np.ndarray, region: Region) -> dict[str, Any]:
+        from spinscope.evaluation.clickbait import find_cues
+
+        prob = float(model.predict_proba([title], emb[None, :])[0])
+        return {
+            "probability": round(prob, 4),
+            "is_clickbait": prob >= 0.5,
+            "cues": [c.to_dict(region.start) for c in find_cues(title)],
+        }
+
+    @staticmethod
+    def _stance_section(
+        model: Any, title: str, h_emb: np.ndarray, body: list[Region], b_emb: np.ndarray, text: str
+    ) -> dict[str, Any]:
+        from spinscope.evaluation.fnc1 import LABELS, body_info
+
+        sentences = [text[s.start : s.end] for s in body]
+        info = body_info(sentences, b_emb)
+        x, sims = model.features(title, h_emb, info)
+        prob = model.predict_proba(x)[0]
+        label = LABELS[int(prob.argmax())]
+        probabilities = {lab: round(float(p), 4) for lab, p in zip(LABELS, prob, strict=True)}
+        evidence = []
+        for i in np.argsort(-sims)[:3]:
+            sim = float(sims[i])
+            if sim < EVIDENCE_MIN_SIM:
+                break
+            role = "contradicts" if _refutes(sentences[int(i)]) and label != "agree" else "supports"
+            evidence.append(
+                {
+                    "start": body[int(i)].start,
+                    "end": body[int(i)].end,
+                    "role": role,
+                    "score": round(min(max(sim, 0.0), 1.0), 4),
+                }
+            )
+        explanation = f"{_STANCE_TEXT[label]} (p={probabilities[label]:.2f})"
+        if label != "unrelated" and not evidence:
+            explanation += "; no single body sentence matches the headline closely."
+        return {"label": label, "probabilities": probabilities, "evidence": evidence, "explanation": explanation}
+
+
+def _refutes(sentence: str) -> bool:
+    from spinscope.evaluation.fnc1 import NEGATION, REFUTE, tokens
+
+    words = tokens(sentence)
+    return any(w in REFUTE or w in NEGATION for w in words)
+
+
+def unsupported_terms(title: str, offset: int, body_sentences: list[str]) -> list[dict[str, Any]]:
+    """Headline content words (and numbers) whose stem appears nowhere in the body."""
+    from spinscope.evaluation.fnc1 import STOPWORDS, stem, tokens
+
+    body_stems = {stem(w) for s in body_sentences for w in tokens(s)}
+    body_prefixes = {w[:5] for w in body_stems if len(w) >= 5}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for m in _WORD.finditer(title):
+        word = m.group(0).lower().replace("’", "'")
+        if word in STOPWORDS or word in GENERIC or (len(word) < 3 and not word.isdigit()) or word in seen:
+            continue
+        seen.add(word)
+        base = word.split("'")[0]
+        st = stem(base)
+        if st in body_stems or base in body_stems or (len(st) >= 5 and st[:5] in body_prefixes):
+            continue
+        out.append({"term": m.group(0), "start": offset + m.start(), "end": offset + m.end()})
+    return out
+
+
+def _unavailable(text: str, reason: str) -> dict[str, Any]:
+    return {
+        "available": False,
+        "reason": reason,
+        "text": text,
+        "clickbait": None,
+        "stance": None,
+        "unsupported_terms": [],
+    }

@@ -1,0 +1,99 @@
+"""FNC-1: scorer arithmetic, readers, and the eval/predict commands on a real sample of FNC-1 train."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from spinscope.errors import EvaluationError
+from spinscope.evaluation.fnc1 import is_validation_body, read_bodies, read_stances, score, split_sentences
+from tests.conftest import run_cli
+
+
+def test_score_matches_the_official_weighting() -> None:
+    gold = ["agree", "disagree", "discuss", "unrelated", "unrelated"]
+    pred = ["agree", "discuss", "unrelated", "unrelated", "agree"]
+    r = score(gold, pred)
+    # agree right 1.0; disagree->discuss 0.25; discuss->unrelated 0; unrelated right 0.25; wrong 0
+    assert r["fnc_score"] == 1.5
+    assert r["fnc_max"] == 3.5
+    assert r["fnc_percent"] == round(100 * 1.5 / 3.5, 2)
+    assert r["confusion"]["rows_gold_cols_pred"][1] == [0, 0, 1, 0]
+    assert r["per_class"]["agree"]["precision"] == 0.5
+    assert r["per_class"]["unrelated"]["f1"] == 0.5  # P = R = 1/2
+
+
+def test_score_rejects_bad_input() -> None:
+    with pytest.raises(EvaluationError):
+        score(["agree"], [])
+    with pytest.raises(EvaluationError):
+        score(["agree"], ["maybe"])
+
+
+def test_readers(tmp_path: Path) -> None:
+    bodies = tmp_path / "b.csv"
+    bodies.write_text('Body ID,articleBody\n7,"One. Two!"\n', encoding="utf-8")
+    assert read_bodies(bodies) == {7: "One. Two!"}
+    stances = tmp_path / "s.csv"
+    stances.write_text("Headline,Body ID,Stance\nA headline,7,agree\n", encoding="utf-8")
+    assert read_stances(stances) == [("A headline", 7, "agree")]
+    stances.write_text("Headline,Body ID,Stance\nA headline,7,sure\n", encoding="utf-8")
+    with pytest.raises(EvaluationError):
+        read_stances(stances)
+    bodies.write_text("id,text\n1,x\n", encoding="utf-8")
+    with pytest.raises(EvaluationError):
+        read_bodies(bodies)
+
+
+def test_sentence_split_offsets() -> None:
+    text = 'He said "no." Then he left!\nNew paragraph without a stop'
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert parts == ['He said "no."', "Then he left!", "New paragraph without a stop"]
+
+
+def _sample(data_dir: Path, tmp_path: Path, n_bodies: int = 4) -> tuple[Path, Path, list[list[str]]]:
+    fdir = data_dir / "fnc1"
+    if not (fdir / "train_stances.csv").is_file():
+        pytest.skip(f"needs {fdir}")
+    bodies = read_bodies(fdir / "train_bodies.csv")
+    keep = sorted(b for b in bodies if is_validation_body(b))[:n_bodies]
+    with (fdir / "train_stances.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if int(r["Body ID"]) in keep]
+    b_path, s_path = tmp_path / "bodies.csv", tmp_path / "stances.csv"
+    with b_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Body ID", "articleBody"])
+        w.writerows([[b, bodies[b]] for b in keep])
+    with s_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Headline", "Body ID", "Stance"])
+        w.writerows([[r["Headline"], r["Body ID"], r["Stance"]] for r in rows])
+    return b_path, s_path, [[r["Headline"], r["Body ID"], r["Stance"]] for r in rows]
+
+
+def test_eval_and_predict_cli_on_validation_bodies(data_dir: Path, tmp_path: Path) -> None:
+    b_path, s_path, rows = _sample(data_dir, tmp_path)
+    res = run_cli("eval", "fnc1", "--bodies", str(b_path), "--stances", str(s_path), "--json")
+    assert res.code == 0, res.stderr
+    import json
+
+    result = json.loads(res.stdout)
+    assert result["n"] == len(rows)
+    assert result["fnc_percent"] >= 60.0  # held-out bodies; the full validation split scores higher
+    out = tmp_path / "pred.csv"
+    res = run_cli("predict", "fnc1", "--bodies", str(b_path), "--stances", str(s_path), "--out", str(out))
+    assert res.code == 0, res.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        pred = list(csv.DictReader(f))
+    assert [p["Headline"] for p in pred] == [r[0] for r in rows]
+    assert score([r[2] for r in rows], [p["Stance"] for p in pred])["fnc_percent"] == result["fnc_percent"]
+
+
+def test_eval_cli_bad_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nothing,here\n1,2\n", encoding="utf-8")
+    res = run_cli("eval", "fnc1", "--bodies", str(bad), "--stances", str(bad))
+    assert res.code != 0
+    assert res.stderr.strip().count("\n") == 0 and "spinscope: error:" in res.stderr

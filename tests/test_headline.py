@@ -1,0 +1,110 @@
+"""The headline detector on real articles, with the bundled models; report section against its schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from spinscope.analyzer import Analyzer
+from spinscope.article import Article
+from spinscope.config import Options
+from spinscope.detectors import Context, Resources
+from spinscope.detectors.headline import HeadlineDetector, unsupported_terms
+from spinscope.ingest import article_from_text
+from spinscope.spans import Region
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "src/spinscope/resources/schema/headline.schema.json").read_text()
+)
+
+ARTICLE = (
+    "You Won't Believe What Scientists Found Under Antarctic Ice\n\n"
+    "Scientists drilling through the Antarctic ice sheet found a lake teeming with microbes, the team said on "
+    "Monday. The lake lies 800 metres below the surface and has been sealed off for thousands of years.\n\n"
+    "The researchers said the microbes survive without sunlight by feeding on minerals in the rock. "
+    "Samples will be analysed in laboratories over the coming months.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def detector() -> HeadlineDetector:
+    return HeadlineDetector()
+
+
+def _run(detector: HeadlineDetector, article: Article) -> dict:
+    section = detector.detect(article, Context(resources=Resources())).sections["headline"]
+    jsonschema.validate(section, SCHEMA)
+    return section
+
+
+def test_headline_section(detector: HeadlineDetector) -> None:
+    article = article_from_text(ARTICLE)
+    h = _run(detector, article)
+    assert h["available"] and h["text"] == article.text[h["start"] : h["end"]]
+    assert h["clickbait"]["probability"] > 0.5
+    cues = {c["cue"]: article.text[c["start"] : c["end"]] for c in h["clickbait"]["cues"]}
+    assert cues["teaser"] == "You Won't Believe" and cues["second_person"] == "You"
+    st = h["stance"]
+    assert st["label"] in ("agree", "discuss")
+    assert abs(sum(st["probabilities"].values()) - 1) < 1e-3
+    assert st["evidence"], "the first body sentence restates the headline"
+    first = st["evidence"][0]
+    assert "lake teeming with microbes" in article.text[first["start"] : first["end"]]
+    assert all(e["start"] >= h["end"] for e in st["evidence"])
+    terms = {t["term"] for t in h["unsupported_terms"]}
+    assert "Scientists" not in terms and "Antarctic" not in terms and "Believe" in terms
+    assert all(article.text[t["start"] : t["end"]] == t["term"] for t in h["unsupported_terms"])
+
+
+def test_unrelated_body(detector: HeadlineDetector) -> None:
+    text = (
+        "Apple unveils a new iPhone with a folding screen\n\n"
+        "Heavy rain flooded several villages in northern Italy on Sunday, and rescuers evacuated hundreds of "
+        "residents. The regional government declared a state of emergency.\n\n"
+        "Forecasters expect more storms this week across the Alps.\n"
+    )
+    h = _run(detector, article_from_text(text))
+    assert h["stance"]["label"] == "unrelated"
+    terms = {t["term"] for t in h["unsupported_terms"]}
+    assert {"Apple", "iPhone", "folding", "screen"} <= terms
+
+
+def test_refuting_body_is_contradicts_evidence(detector: HeadlineDetector) -> None:
+    text = (
+        "ISIS beheads American photojournalist in Syria\n\n"
+        "Reports that ISIS beheaded an American photojournalist in Syria are false, officials said. "
+        "The photographer is alive and well, and the video circulating online is a hoax, his family said.\n\n"
+        "The State Department denied the claims and said the journalist had contacted them on Friday.\n"
+    )
+    h = _run(detector, article_from_text(text))
+    assert h["stance"]["probabilities"]["unrelated"] < 0.5
+    assert any(e["role"] == "contradicts" for e in h["stance"]["evidence"])
+
+
+def test_no_title_and_no_body(detector: HeadlineDetector) -> None:
+    text = "Just one paragraph of text without any headline line at all, and nothing else here."
+    article = Article(id="x", text=text, sentences=(Region(0, len(text)),))
+    h = _run(detector, article)
+    assert h["available"] is False and "no headline" in h["reason"]
+    title_only = Article(
+        id="y", text="A lone headline", title="A lone headline", title_region=Region(0, 15), sentences=(Region(0, 15),)
+    )
+    h = _run(detector, title_only)
+    assert h["available"] and h["stance"] is None and "no body" in h["reason"]
+    assert 0.0 <= h["clickbait"]["probability"] <= 1.0
+
+
+def test_unsupported_terms_offsets() -> None:
+    title = "Pope endorses Trump, sources say"
+    terms = unsupported_terms(title, 10, ["The pope said nothing about the election."])
+    assert [(t["term"], t["start"]) for t in terms] == [("endorses", 15), ("Trump", 24), ("sources", 31)]
+
+
+def test_analyzer_fills_headline() -> None:
+    report = Analyzer(Options(detectors=("headline",))).analyze(article_from_text(ARTICLE))
+    d = report.to_dict()
+    assert d["headline"]["available"] and "headline_clickbait" in d["scores"]
+    assert not any("failed" in w for w in d["warnings"])

@@ -96,6 +96,8 @@ def _panels(report: Report) -> str:
         st = h.get("stance") or {}
         if st.get("label"):
             items.append(f"<li>Body vs headline: <b>{_e(st['label'])}</b></li>")
+        for ev in st.get("evidence", [])[:3]:
+            items.append(f"<li>{_e(ev.get('role', ''))}: <q>{_e(report.text[ev['start'] : ev['end']])}</q></li>")
         un = ", ".join(_e(u.get("term", "")) for u in h.get("unsupported_terms", []))
         if un:
             items.append(f"<li>Headline terms the body never supports: {un}</li>")

@@ -44,6 +44,8 @@ def _headline(report: Report) -> RenderableType | None:
         if probs:
             lines.append("  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")")
         lines.append("\n")
+    for ev in st.get("evidence", [])[:3]:
+        lines.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}\n")
     unsupported = [u.get("term", "") for u in h.get("unsupported_terms", [])]
     if unsupported:
         lines.append(f"Headline terms the body never supports: {', '.join(unsupported)}\n")
@@ -118,10 +120,19 @@ def render_plain(report: Report) -> str:
     out = [report.title or "(untitled)", "=" * min(80, max(10, len(report.title))), summary_line(report), ""]
     h, o = report.headline, report.outlet
     if h.get("clickbait"):
+        cues = ", ".join(str(c.get("cue", "")) for c in h["clickbait"].get("cues", []))
         out.append(
-            f"Headline: clickbait probability {h['clickbait'].get('probability', 0):.0%}; "
-            f"body vs headline: {(h.get('stance') or {}).get('label', 'n/a')}"
+            f"Headline: clickbait probability {h['clickbait'].get('probability', 0):.0%}"
+            + (f" (cues: {cues})" if cues else "")
+            + f"; body vs headline: {(h.get('stance') or {}).get('label', 'n/a')}"
         )
+        for ev in (h.get("stance") or {}).get("evidence", [])[:3]:
+            out.append(f"  {ev.get('role', '')} ({ev.get('score', 0):.2f}): {report.text[ev['start'] : ev['end']]}")
+        unsupported = ", ".join(str(u.get("term", "")) for u in h.get("unsupported_terms", []))
+        if unsupported:
+            out.append(f"  headline terms the body never supports: {unsupported}")
+    elif h.get("reason"):
+        out.append(f"Headline check not available: {h['reason']}")
     if o.get("domain"):
         from spinscope.outlets import card_rows
 

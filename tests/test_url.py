@@ -73,3 +73,8 @@ def test_size_cap_and_http_errors(http_server: Server) -> None:
 def test_unreachable_host() -> None:
     with pytest.raises(FetchError):
         read_url("http://unreachable.invalid/", Options(fetch_timeout=3))
+
+
+def test_bad_port_is_a_fetch_error() -> None:
+    with pytest.raises(FetchError, match="bad port"):
+        read_url("http://example.org:http/")

@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "spinscope.cli.cmd_claims",
     "spinscope.cli.cmd_analyze",
     "spinscope.cli.cmd_outlet",
+    "spinscope.cli.cmd_serve",
     "spinscope.cli.cmd_headline",
 )
 

@@ -62,7 +62,10 @@ def fetch(url: str, options: Options) -> Fetched:
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FetchError(f"not an http(s) URL: {current}")
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:
+                raise FetchError(f"bad port in URL: {current}") from None
             ip = _check_address(parts.hostname, port, options, resolve)
             request_url = current
             extra_headers: dict[str, str] = {}

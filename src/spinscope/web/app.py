@@ -1,0 +1,385 @@
+"""The FastAPI app: ``create_app(settings)`` builds a fresh app (no module-level state).
+
+Routes: ``GET /`` (the page), ``/static/*``, ``GET /healthz``, ``GET /api/techniques``,
+``POST /api/analyze``, ``POST /api/analyze/batch``, ``POST /api/render/html``, ``GET /openapi.json``.
+Errors are always JSON ``{"error": message}``; stack traces stay in the server log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import metadata
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spinscope.report import Report
+from spinscope.techniques import catalogue
+from spinscope.web.schemas import (
+    AnalyzeRequest,
+    BatchOut,
+    BatchRequest,
+    ErrorOut,
+    HealthOut,
+    ReportOut,
+    TechniquesOut,
+)
+from spinscope.web.security import BodySizeLimitMiddleware, BodyTooLarge, SecurityHeadersMiddleware
+from spinscope.web.service import AnalysisService, Submission, WebError, submission_from_fields
+from spinscope.web.settings import WebSettings
+
+log = logging.getLogger("spinscope.web")
+
+PATTERNS = ("solid", "dashed", "dotted", "double", "wavy")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+# The HTML export may hold inline styles of the standalone report; it never runs our scripts.
+EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("spinscope")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def techniques_payload() -> dict[str, Any]:
+    """The catalogue with a letter and an underline pattern per technique (colour is never the only cue)."""
+    out = []
+    for i, t in enumerate(catalogue().values()):
+        out.append(
+            {
+                "name": t.name,
+                "short": t.short,
+                "ptc": t.ptc,
+                "colour": t.colour,
+                "letter": LETTERS[i % len(LETTERS)],
+                "pattern": PATTERNS[i % len(PATTERNS)],
+                "definition": t.definition,
+            }
+        )
+    return {"techniques": out}
+
+
+def _error(status: int, message: str) -> Response:
+    # ASCII-escaped JSON: an echoed fragment of bad input may hold lone surrogates.
+    return Response(json.dumps({"error": message}), status_code=status, media_type="application/json")
+
+
+ERROR_REF = "#/components/schemas/ErrorOut"
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
+    for code, text in (
+        (400, "Malformed request"),
+        (403, "The URL points at a loopback/private address (refused unless the server allows it)"),
+        (413, "Body, file or article too large"),
+        (415, "Unsupported content type or file type"),
+        (422, "Invalid input (empty, not an article, wrong fields, a URL that cannot be fetched)"),
+        (500, "Internal error (details only in the server log)"),
+        (504, "The analysis exceeded the time limit"),
+    )
+}
+
+MULTIPART_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "A .txt or .html article."},
+    },
+    "required": ["file"],
+}
+
+
+def _analyze_request_schema() -> dict[str, Any]:
+    """One of: ``{text, title?}`` or ``{url}`` (stricter than the AnalyzeRequest model, for clients)."""
+    text = {"type": "string", "pattern": r"\S", "description": "The article (headline on the first line)."}
+    title = {"type": "string", "description": "Headline, when it is not the first line of the text."}
+    url = {"type": "string", "pattern": "^https?://[^\\s/]+", "maxLength": 2048, "description": "http(s) URL"}
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "title": "Text",
+                "properties": {"text": text, "title": title},
+                "required": ["text"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "title": "URL",
+                "properties": {"url": url},
+                "required": ["url"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """A new app with its own Analyzer (built in the lifespan, so once per worker process)."""
+    settings = settings or WebSettings()
+    version = _version()
+    templates = Environment(
+        loader=PackageLoader("spinscope.web", "templates"), autoescape=select_autoescape(default=True)
+    )
+    techniques = techniques_payload()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = AnalysisService(settings)
+        app.state.service = service
+        if settings.warm_up:
+            await asyncio.get_running_loop().run_in_executor(service.executor, service.warm_up)
+        else:
+            service.ready = True
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="spinscope",
+        version=version,
+        summary="See how a news article persuades: techniques, sources, headline and outlet, span by span.",
+        docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN; the schema is at /openapi.json
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
+
+    def service_of(request: Request) -> AnalysisService:
+        service: AnalysisService = request.app.state.service
+        return service
+
+    # -- errors ----------------------------------------------------------------------------------
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        return _error(exc.status, exc.message)
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return _error(413, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return _error(422, "invalid request: " + _describe_errors(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("spinscope web: unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal server error")
+
+    # -- pages -----------------------------------------------------------------------------------
+    page = templates.get_template("index.html").render(
+        version=version,
+        max_article_chars=settings.max_article_chars,
+        max_body_bytes=settings.max_body_bytes,
+        batch_max=settings.batch_max,
+    )
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    @app.get("/healthz", response_model=HealthOut, tags=["meta"])
+    async def healthz(request: Request) -> dict[str, Any]:
+        """Liveness and readiness: ``ready`` turns true once the models are loaded."""
+        service = service_of(request)
+        return {
+            "status": "ok", "version": version, "ready": service.ready, "detectors": service.detector_names()
+        }
+
+    @app.get("/api/techniques", response_model=TechniquesOut, tags=["analysis"])
+    async def list_techniques() -> dict[str, Any]:
+        """The technique catalogue: definitions, colours, letters and underline patterns."""
+        return techniques
+
+    # -- analysis --------------------------------------------------------------------------------
+    @app.post(
+        "/api/analyze",
+        tags=["analysis"],
+        response_class=JSONResponse,
+        responses={
+            200: {"model": ReportOut, "description": "The spinscope/1 report"},
+            400: {"model": ErrorOut, "description": "Malformed request"},
+            **ERROR_RESPONSES,
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": _analyze_request_schema()},
+                    "multipart/form-data": {"schema": MULTIPART_SCHEMA},
+                },
+            }
+        },
+    )
+    async def analyze(request: Request) -> Response:
+        """Analyse one article: JSON ``{"text": ...}``, ``{"title": ..., "text": ...}`` or ``{"url": ...}``,
+        or a multipart upload of a .txt/.html ``file``. Returns the "spinscope/1" report."""
+        submission = await _read_submission(request, settings)
+        body, hit = await service_of(request).analyze(submission)
+        headers = {"X-Spinscope-Cache": "hit" if hit else "miss"}
+        return Response(body, media_type="application/json", headers=headers)
+
+    @app.post(
+        "/api/analyze/batch",
+        tags=["analysis"],
+        response_model=BatchOut,
+        responses=ERROR_RESPONSES,
+    )
+    async def analyze_batch(request: Request, batch: BatchRequest) -> Response:
+        """Analyse up to the server's batch limit of articles (JSON only); each result holds a report or an
+        error. Each article has the per-request time limit."""
+        if not batch.articles:
+            raise WebError(422, "the batch is empty")
+        if len(batch.articles) > settings.batch_max:
+            raise WebError(413, f"at most {settings.batch_max} articles per batch")
+        service = service_of(request)
+
+        async def one(index: int, item: AnalyzeRequest) -> bytes:
+            try:
+                sub = submission_from_fields(item.text, item.title, item.url)
+                body, _ = await service.analyze(sub)
+                return b'{"index":%d,"status":200,"report":%s}' % (index, body)
+            except WebError as exc:
+                return json.dumps({"index": index, "status": exc.status, "error": exc.message}).encode()
+
+        parts = await asyncio.gather(*(one(i, a) for i, a in enumerate(batch.articles)))
+        return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json")
+
+    @app.post(
+        "/api/render/html",
+        tags=["export"],
+        response_class=HTMLResponse,
+        responses={
+            200: {"description": "The standalone HTML report (a download)"},
+            **ERROR_RESPONSES,
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportOut"}}},
+            }
+        },
+    )
+    async def render_report_html(request: Request) -> Response:
+        """Render a spinscope/1 report (as returned by /api/analyze) as the standalone HTML report."""
+        raw = await _json_body(request)
+        if not isinstance(raw, dict):
+            raise WebError(422, "the body must be a spinscope/1 report object")
+        if len(str(raw.get("text", ""))) > settings.max_article_chars:
+            raise WebError(413, f"article longer than {settings.max_article_chars} characters")
+        try:
+            ReportOut.model_validate(raw)
+        except ValidationError as exc:
+            raise WebError(422, "not a valid spinscope/1 report: " + _describe_errors(exc.errors())) from None
+        report = _report_from_dict(raw)
+        html = await service_of(request).run(lambda: _render_html(report).encode("utf-8"))
+        name = "".join(c for c in report.id if c.isascii() and (c.isalnum() or c in "-_"))[:64] or "report"
+        return Response(
+            html,
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="spinscope-{name}.html"',
+                "Content-Security-Policy": EXPORT_CSP,
+            },
+        )
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """App factory for uvicorn workers: settings come from the SPINSCOPE_WEB_SETTINGS environment JSON."""
+    return create_app(WebSettings.from_env())
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _describe_errors(errors: Any) -> str:
+    parts = []
+    for e in list(errors)[:3]:
+        loc = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+        parts.append(f"{loc}: {e.get('msg', 'invalid')}" if loc else str(e.get("msg", "invalid")))
+    return "; ".join(parts) or "invalid body"
+
+
+async def _json_body(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise WebError(415, "send JSON (Content-Type: application/json)")
+    body = await request.body()
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise WebError(400, "the body is not valid JSON") from None
+
+
+async def _read_submission(request: Request, settings: WebSettings) -> Submission:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=8, max_part_size=settings.max_body_bytes)
+        try:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                text, title, url = (form.get(k) for k in ("text", "title", "url"))
+                if any(isinstance(v, UploadFile) for v in (text, title, url)):
+                    raise WebError(422, "put the file in the 'file' field")
+                return submission_from_fields(text, title, url)
+            data = await upload.read()
+            return Submission(kind="file", data=data, filename=upload.filename or "upload.txt")
+        finally:
+            await form.close()
+    raw = await _json_body(request)
+    if not isinstance(raw, dict):
+        raise WebError(422, "the body must be a JSON object with 'text' or 'url'")
+    try:
+        item = AnalyzeRequest.model_validate(raw)
+    except ValidationError as exc:
+        raise WebError(422, "invalid request: " + _describe_errors(exc.errors())) from None
+    return submission_from_fields(item.text, item.title, item.url)
+
+
+def _report_from_dict(raw: dict[str, Any]) -> Report:
+    try:
+        report = Report.from_dict(raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise WebError(422, f"not a valid spinscope/1 report: {type(exc).__name__}: {exc}") from None
+    n = len(report.text)
+    for s in report.spans:
+        if s.end > n:
+            raise WebError(422, "not a valid spinscope/1 report: a span ends after the text")
+    return report
+
+
+def _render_html(report: Report) -> str:
+    from spinscope.render.html import render_html
+
+    try:
+        html: str = render_html(report)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise WebError(422, f"cannot render this report: {type(exc).__name__}: {exc}") from None
+    return html
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI schema of the app (what ``GET /openapi.json`` serves; docs/openapi.json is a copy)."""
+    schema: dict[str, Any] = create_app(WebSettings(warm_up=False)).openapi()
+    return schema

@@ -1,0 +1,102 @@
+"""Pydantic models of the HTTP API: they document the OpenAPI schema and validate JSON bodies."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnalyzeRequest(BaseModel):
+    """One article: ``text`` (optionally with a separate ``title``) or ``url``, exactly one of the two."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, description="The article text (headline on the first line).")
+    title: str | None = Field(default=None, description="Headline, when it is not the first line of text.")
+    url: str | None = Field(default=None, description="An http(s) URL to fetch the article from.")
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[AnalyzeRequest] = Field(
+        min_length=1, description="The articles, at most the server's batch limit (16 by default)."
+    )
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What went wrong, in one line.")
+
+
+class RegionOut(BaseModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    reason: str = ""
+
+
+class SpanOut(BaseModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    technique: str
+    score: float = Field(ge=0.0, le=1.0)
+    explanation: str
+    detector: str
+    text: str
+
+
+class ReportOut(BaseModel):
+    """The "spinscope/1" report (see docs/SCHEMA.md); sections other detectors fill are open objects."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_: Literal["spinscope/1"] = Field(alias="schema", description='Always "spinscope/1".')
+    id: str
+    title: str
+    text: str
+    language: str | None
+    excluded: list[RegionOut]
+    spans: list[SpanOut]
+    quotes: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    headline: dict[str, Any]
+    outlet: dict[str, Any]
+    scores: dict[str, float]
+    metadata: dict[str, Any]
+    sentences: list[tuple[int, int]]
+    warnings: list[str]
+    detectors: list[str]
+    timings_ms: dict[str, float]
+
+
+class BatchItemOut(BaseModel):
+    index: int
+    report: ReportOut | None = None
+    error: str | None = None
+    status: int = Field(description="The HTTP status this article alone would have had.")
+
+
+class BatchOut(BaseModel):
+    results: list[BatchItemOut]
+
+
+class TechniqueOut(BaseModel):
+    name: str
+    short: str
+    ptc: bool = Field(description="True for the 14 PTC (SemEval-2020 Task 11) techniques.")
+    colour: str
+    letter: str = Field(description="A letter shown with each highlight, so colour is never the only cue.")
+    pattern: str = Field(description="Underline style: solid, dashed, dotted, double or wavy.")
+    definition: str
+
+
+class TechniquesOut(BaseModel):
+    techniques: list[TechniqueOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    ready: bool = Field(description="True once the models are loaded.")
+    detectors: list[str]

@@ -1,0 +1,600 @@
+/* spinscope web page. Article text only ever reaches the DOM through text nodes (textContent /
+   createTextNode), never through innerHTML, so markup inside an article stays inert text. */
+"use strict";
+
+(function () {
+  const state = {
+    techniques: new Map(), // name -> {name, short, colour, letter, pattern, definition, ptc}
+    report: null,
+    hidden: new Set(), // technique names switched off
+    input: null, // what was submitted, for the permalink
+    selected: null, // index of the span whose explanation is shown
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  /* el("p", {class: "x"}, "text", child) -- attributes through setAttribute, children as text nodes. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children) {
+      if (c === null || c === undefined) continue;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function technique(name) {
+    return (
+      state.techniques.get(name) || {
+        name: name, short: name.replace(/_/g, " "), colour: "#777777", letter: "?", pattern: "solid",
+        definition: "", ptc: false,
+      }
+    );
+  }
+
+  function paint(node, tech) {
+    node.style.setProperty("--c", tech.colour);
+    node.classList.add("pat-" + tech.pattern);
+  }
+
+  function fmt(value) {
+    if (value === null || value === undefined) return "none";
+    if (typeof value === "boolean") return value ? "yes" : "no";
+    if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(3).replace(/0+$/, "").replace(/\.$/, "");
+    if (typeof value === "string") return value;
+    return JSON.stringify(value);
+  }
+
+  function humanise(key) {
+    const s = String(key).replace(/_/g, " ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  /* ---- status and errors ------------------------------------------------------------------- */
+  function setStatus(msg) {
+    $("status").textContent = msg;
+  }
+
+  function showError(msg) {
+    const box = $("error");
+    box.textContent = msg;
+    box.hidden = !msg;
+  }
+
+  async function errorMessage(resp) {
+    try {
+      const body = await resp.json();
+      if (body && typeof body.error === "string") return body.error;
+    } catch (e) {
+      /* not JSON */
+    }
+    return "the server answered " + resp.status + " " + resp.statusText;
+  }
+
+  /* ---- input ------------------------------------------------------------------------------- */
+  function currentMode() {
+    const checked = document.querySelector('input[name="mode"]:checked');
+    return checked ? checked.value : "text";
+  }
+
+  function showMode() {
+    const mode = currentMode();
+    for (const m of ["text", "file", "url"]) $("panel-mode-" + m).hidden = m !== mode;
+  }
+
+  function buildRequest() {
+    const mode = currentMode();
+    const maxChars = Number(document.body.dataset.maxChars || "0");
+    if (mode === "text") {
+      const text = $("text-input").value;
+      const title = $("title-input").value.trim();
+      if (!text.trim()) throw new Error("Paste the article text first.");
+      if (maxChars && text.length + title.length > maxChars) {
+        throw new Error("The article is longer than " + maxChars + " characters.");
+      }
+      const body = title ? { title: title, text: text } : { text: text };
+      return { init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
+               input: { k: "text", t: text, h: title } };
+    }
+    if (mode === "url") {
+      const url = $("url-input").value.trim();
+      if (!/^https?:\/\/\S+$/i.test(url)) throw new Error("Give a link starting with http:// or https://.");
+      return { init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ url: url }) },
+               input: { k: "url", u: url } };
+    }
+    const file = $("file-input").files[0];
+    if (!file) throw new Error("Choose a .txt or .html file first.");
+    const maxBytes = Number(document.body.dataset.maxBytes || "0");
+    if (maxBytes && file.size > maxBytes) throw new Error("The file is larger than " + maxBytes + " bytes.");
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return { init: { method: "POST", body: form }, input: { k: "file" } };
+  }
+
+  async function analyse(event) {
+    if (event) event.preventDefault();
+    showError("");
+    let request;
+    try {
+      request = buildRequest();
+    } catch (e) {
+      showError(e.message);
+      return;
+    }
+    const button = $("analyze-button");
+    button.disabled = true;
+    $("analyze-form").setAttribute("aria-busy", "true");
+    setStatus("Analysing…");
+    const t0 = performance.now();
+    try {
+      const resp = await fetch("/api/analyze", request.init);
+      if (!resp.ok) {
+        showError("Could not analyse the article: " + (await errorMessage(resp)));
+        setStatus("");
+        return;
+      }
+      const report = await resp.json();
+      state.report = report;
+      state.hidden.clear();
+      state.selected = null;
+      state.input = request.input.k === "file" ? { k: "text", t: report.text, h: "" } : request.input;
+      render();
+      setStatus("Done in " + ((performance.now() - t0) / 1000).toFixed(1) + " s: " + report.spans.length + " highlights.");
+      await updatePermalink();
+      $("results-heading").focus();
+    } catch (e) {
+      showError("Could not reach the server: " + e.message);
+      setStatus("");
+    } finally {
+      button.disabled = false;
+      $("analyze-form").removeAttribute("aria-busy");
+    }
+  }
+
+  /* ---- rendering --------------------------------------------------------------------------- */
+  function render() {
+    $("results").hidden = false;
+    renderSummary();
+    renderLegend();
+    renderArticle();
+    renderDetails();
+    const r = state.report;
+    renderSection("panel-headline", r.headline);
+    renderSection("panel-outlet", r.outlet);
+    renderSection("panel-sources", r.sources);
+    renderSection("panel-quotes", r.quotes);
+    renderSection("panel-claims", r.claims);
+    renderSection("panel-warnings", r.warnings);
+  }
+
+  function renderSummary() {
+    const r = state.report;
+    const box = $("summary");
+    clear(box);
+    const scores = r.scores || {};
+    const dl = el("dl", { class: "scores" });
+    const add = (k, v) => dl.append(el("dt", {}, k), el("dd", {}, v));
+    if (r.title) add("Headline", r.title);
+    if (r.metadata && r.metadata.url) add("Link", r.metadata.url);
+    if (typeof scores.persuasion === "number") add("Persuasion score", Math.round(scores.persuasion * 100) + " / 100");
+    if (typeof scores.techniques_per_100_words === "number") add("Techniques per 100 words", fmt(scores.techniques_per_100_words));
+    if (typeof scores.words === "number") add("Words analysed", fmt(scores.words));
+    add("Highlights", String(r.spans.length));
+    if (r.language) add("Language", r.language);
+    box.append(dl, el("p", { class: "help" },
+      "The persuasion score is the score-weighted share of sentences that use a technique. It describes how the article argues, not whether it is true."));
+  }
+
+  function renderLegend() {
+    const box = $("legend");
+    for (const n of Array.from(box.querySelectorAll(".legend-item, .muted"))) n.remove();
+    const counts = new Map();
+    for (const s of state.report.spans) counts.set(s.technique, (counts.get(s.technique) || 0) + 1);
+    if (counts.size === 0) {
+      box.append(el("p", { class: "muted" }, "No techniques were found in this article."));
+      return;
+    }
+    const names = Array.from(state.techniques.keys()).filter((n) => counts.has(n));
+    for (const n of counts.keys()) if (!names.includes(n)) names.push(n);
+    names.forEach((name, i) => {
+      const t = technique(name);
+      const id = "toggle-" + i;
+      const input = el("input", { type: "checkbox", id: id, "data-technique": name });
+      input.checked = !state.hidden.has(name);
+      const swatch = el("span", { class: "swatch", "aria-hidden": "true" }, t.letter);
+      paint(swatch, t);
+      const label = el("label", { for: id, title: t.definition },
+        swatch, " ", t.short + " ", el("span", { class: "count" }, "(" + counts.get(name) + ")"));
+      label.append(el("span", { class: "visually-hidden" }, ", letter " + t.letter + ", " + t.pattern + " underline"));
+      box.append(el("span", { class: "legend-item" }, input, label));
+    });
+  }
+
+  /* Split the text at every span boundary; each piece covered by a visible span becomes a <mark>. */
+  function renderArticle() {
+    const r = state.report;
+    const text = r.text;
+    const box = $("article");
+    clear(box);
+    const spans = [];
+    r.spans.forEach((s, i) => {
+      const start = Math.max(0, Math.min(text.length, s.start));
+      const end = Math.max(0, Math.min(text.length, s.end));
+      if (end > start && !state.hidden.has(s.technique)) spans.push({ i: i, start: start, end: end, s: s });
+    });
+    const cuts = new Set([0, text.length]);
+    for (const x of spans) { cuts.add(x.start); cuts.add(x.end); }
+    for (const x of r.excluded || []) { cuts.add(Math.max(0, Math.min(text.length, x.start))); cuts.add(Math.max(0, Math.min(text.length, x.end))); }
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    const frag = document.createDocumentFragment();
+    for (let p = 0; p + 1 < points.length; p++) {
+      const a = points[p], b = points[p + 1];
+      if (b <= a) continue;
+      const piece = text.slice(a, b);
+      const active = spans.filter((x) => x.start <= a && b <= x.end);
+      const excluded = (r.excluded || []).some((x) => x.start <= a && b <= x.end);
+      if (active.length === 0) {
+        if (excluded) {
+          frag.append(el("span", { class: "excluded", title: "Page clutter: not analysed" }, piece));
+        } else {
+          frag.append(document.createTextNode(piece));
+        }
+        continue;
+      }
+      active.sort((x, y) => (x.end - x.start) - (y.end - y.start) || y.s.score - x.s.score);
+      const top = technique(active[0].s.technique);
+      const mark = el("mark", { class: "hl", "data-spans": active.map((x) => x.i).join(",") }, piece);
+      paint(mark, top);
+      if (active.length > 1) mark.classList.add("multi");
+      const starting = active.filter((x) => x.start === a);
+      if (starting.length) {
+        const letters = starting.map((x) => technique(x.s.technique).letter).join("");
+        mark.dataset.letters = letters;
+        mark.tabIndex = 0;
+        mark.setAttribute("role", "button");
+        const names = starting.map((x) => technique(x.s.technique).short + " " + Math.round(x.s.score * 100) + "%").join(", ");
+        mark.setAttribute("aria-label", piece + " (highlight: " + names + ")");
+      }
+      if (state.selected !== null && active.some((x) => x.i === state.selected)) mark.classList.add("selected");
+      frag.append(mark);
+    }
+    box.append(frag);
+  }
+
+  function spansOf(mark) {
+    return (mark.dataset.spans || "").split(",").filter(Boolean).map(Number);
+  }
+
+  function select(mark) {
+    const idx = spansOf(mark);
+    if (!idx.length) return;
+    const r = state.report;
+    idx.sort((x, y) => (r.spans[x].end - r.spans[x].start) - (r.spans[y].end - r.spans[y].start));
+    state.selected = idx[0];
+    for (const m of $("article").querySelectorAll("mark.selected")) m.classList.remove("selected");
+    for (const m of $("article").querySelectorAll("mark.hl")) {
+      if (spansOf(m).includes(state.selected)) m.classList.add("selected");
+    }
+    renderDetails(idx);
+  }
+
+  function renderDetails(indexes) {
+    const box = $("details-body");
+    clear(box);
+    if (!indexes || !indexes.length) {
+      box.append(el("p", { class: "muted" }, "Select a highlight to see the technique's definition, the score and why it was marked."));
+      return;
+    }
+    for (const i of indexes) {
+      const s = state.report.spans[i];
+      const t = technique(s.technique);
+      const swatch = el("span", { class: "swatch", "aria-hidden": "true" }, t.letter);
+      paint(swatch, t);
+      const item = el("div", { class: "detail" },
+        el("h4", {}, swatch, " ", t.short, el("span", { class: "tech-name" }, " (" + s.technique.replace(/_/g, " ") + ")")),
+        el("blockquote", {}, s.text || state.report.text.slice(s.start, s.end)));
+      const dl = el("dl", {});
+      dl.append(el("dt", {}, "Score"), el("dd", {}, Math.round(s.score * 100) + " / 100"));
+      if (s.explanation) dl.append(el("dt", {}, "Why"), el("dd", {}, s.explanation));
+      if (t.definition) dl.append(el("dt", {}, "Definition"), el("dd", {}, t.definition));
+      if (!t.ptc && state.techniques.has(s.technique)) dl.append(el("dt", {}, "Note"), el("dd", {}, "Not one of the 14 PTC techniques."));
+      if (s.detector) dl.append(el("dt", {}, "Found by"), el("dd", {}, s.detector));
+      item.append(dl);
+      box.append(item);
+    }
+  }
+
+  function isEmpty(v) {
+    if (v === null || v === undefined) return true;
+    if (Array.isArray(v)) return v.length === 0;
+    if (typeof v === "object") return Object.keys(v).length === 0;
+    return v === "";
+  }
+
+  function isRange(v) {
+    return v !== null && typeof v === "object" && !Array.isArray(v) && Number.isInteger(v.start) &&
+      Number.isInteger(v.end) && v.end > v.start && v.start >= 0 && v.end <= state.report.text.length;
+  }
+
+  function snippet(start, end) {
+    const t = state.report.text.slice(start, end);
+    return t.length > 200 ? t.slice(0, 197) + "…" : t;
+  }
+
+  /* Select characters [start, end) of the article on the page and scroll them into view. */
+  function showRange(start, end) {
+    const box = $("article");
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let pos = 0, begun = false, node;
+    while ((node = walker.nextNode())) {
+      const len = node.nodeValue.length;
+      if (!begun && start < pos + len) { range.setStart(node, start - pos); begun = true; }
+      if (begun && end <= pos + len) { range.setEnd(node, end - pos); break; }
+      pos += len;
+    }
+    if (!begun) return;
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    const target = range.startContainer.parentElement || box;
+    target.scrollIntoView({ block: "center" });
+    setStatus("Selected in the article: " + snippet(start, end));
+  }
+
+  function rangeView(v) {
+    const wrap = el("span", { class: "range" }, el("q", {}, snippet(v.start, v.end)), " ");
+    const btn = el("button", { type: "button", class: "link" }, "show in article");
+    btn.addEventListener("click", () => showRange(v.start, v.end));
+    wrap.append(btn);
+    return wrap;
+  }
+
+  function renderValue(value, depth) {
+    const ranged = isRange(value);
+    if (ranged && Object.keys(value).every((k) => k === "start" || k === "end" || k === "text")) return rangeView(value);
+    if (Array.isArray(value)) {
+      if (value.every((v) => v === null || typeof v !== "object")) return document.createTextNode(value.map(fmt).join(", "));
+      const ul = el("ul", {});
+      for (const v of value) ul.append(el("li", {}, renderValue(v, depth + 1)));
+      return ul;
+    }
+    if (value !== null && typeof value === "object") {
+      if (depth > 3) return document.createTextNode(JSON.stringify(value));
+      const entries = Object.entries(value).filter(([, v]) => !isEmpty(v));
+      if (!ranged && depth > 0 && entries.length <= 6 && entries.every(([, v]) => typeof v === "number" || typeof v === "boolean")) {
+        return document.createTextNode(entries.map(([k, v]) => humanise(k).toLowerCase() + " " + fmt(v)).join(", "));
+      }
+      const dl = el("dl", {});
+      if (ranged) dl.append(el("dt", {}, "Passage"), el("dd", {}, rangeView(value)));
+      for (const [k, v] of Object.entries(value)) {
+        if (isEmpty(v)) continue;
+        if (ranged && (k === "start" || k === "end" || k === "text")) continue;
+        dl.append(el("dt", {}, humanise(k)), el("dd", {}, renderValue(v, depth + 1)));
+      }
+      return dl;
+    }
+    return document.createTextNode(fmt(value));
+  }
+
+  function renderItem(item) {
+    if (item === null || typeof item !== "object") return el("li", {}, fmt(item));
+    const li = el("li", {});
+    const ranged = isRange(item);
+    if (typeof item.text === "string") li.append(el("blockquote", {}, item.text));
+    else if (ranged) li.append(el("blockquote", {}, snippet(item.start, item.end)));
+    const rest = {};
+    for (const [k, v] of Object.entries(item)) if (k !== "text" && k !== "start" && k !== "end") rest[k] = v;
+    li.append(renderValue(rest, 1));
+    if (ranged) {
+      const btn = el("button", { type: "button", class: "link" }, "show in article");
+      btn.addEventListener("click", () => showRange(item.start, item.end));
+      li.append(btn);
+    }
+    return li;
+  }
+
+  function renderSection(id, value) {
+    const body = $(id).querySelector(".panel-body");
+    clear(body);
+    if (isEmpty(value) || (!Array.isArray(value) && typeof value === "object" && value.available === false)) {
+      const reason = value && typeof value.reason === "string" && value.reason ? " " + value.reason : "";
+      body.append(el("p", { class: "muted not-available" }, "Not available for this article." + reason));
+      return;
+    }
+    if (!Array.isArray(value) && typeof value === "object" && value.available === true) {
+      value = Object.assign({}, value);
+      delete value.available;
+    }
+    if (Array.isArray(value)) {
+      const list = el("ul", { class: "items" });
+      for (const item of value) list.append(renderItem(item));
+      body.append(list);
+    } else {
+      body.append(renderValue(value, 0));
+    }
+  }
+
+  /* ---- interaction ------------------------------------------------------------------------- */
+  function onArticleEvent(event) {
+    const mark = event.target.closest ? event.target.closest("mark.hl") : null;
+    if (!mark) return;
+    if (event.type === "keydown") {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+    }
+    select(mark);
+  }
+
+  function onToggle(event) {
+    const input = event.target;
+    if (!input || input.type !== "checkbox") return;
+    const name = input.dataset.technique;
+    if (input.checked) state.hidden.delete(name);
+    else state.hidden.add(name);
+    renderArticle();
+  }
+
+  function setAll(visible) {
+    state.hidden.clear();
+    if (!visible) for (const s of state.report.spans) state.hidden.add(s.technique);
+    for (const box of $("legend").querySelectorAll("input[type=checkbox]")) box.checked = visible;
+    renderArticle();
+  }
+
+  /* ---- export and permalink ---------------------------------------------------------------- */
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function safeId() {
+    return String(state.report.id || "report").replace(/[^A-Za-z0-9_-]/g, "").slice(0, 64) || "report";
+  }
+
+  function exportJson() {
+    if (!state.report) return;
+    download(new Blob([JSON.stringify(state.report, null, 2)], { type: "application/json" }), "spinscope-" + safeId() + ".json");
+  }
+
+  async function exportHtml() {
+    if (!state.report) return;
+    showError("");
+    try {
+      const resp = await fetch("/api/render/html", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.report),
+      });
+      if (!resp.ok) {
+        showError("Could not make the HTML report: " + (await errorMessage(resp)));
+        return;
+      }
+      download(await resp.blob(), "spinscope-" + safeId() + ".html");
+    } catch (e) {
+      showError("Could not reach the server: " + e.message);
+    }
+  }
+
+  function toBase64Url(bytes) {
+    let s = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function fromBase64Url(text) {
+    const b = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    const out = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) out[i] = b.charCodeAt(i);
+    return out;
+  }
+
+  async function pipe(bytes, stream) {
+    const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
+    return new Uint8Array(await out.arrayBuffer());
+  }
+
+  /* The permalink carries the input itself in the URL fragment (never sent to the server): opening it
+     re-runs the same analysis on any worker, even after a restart. */
+  async function encodeInput(input) {
+    const raw = new TextEncoder().encode(JSON.stringify(input));
+    if (typeof CompressionStream === "function") return "z." + toBase64Url(await pipe(raw, new CompressionStream("deflate-raw")));
+    return "b." + toBase64Url(raw);
+  }
+
+  async function decodeInput(code) {
+    const kind = code.slice(0, 2), data = fromBase64Url(code.slice(2));
+    let raw;
+    if (kind === "z.") raw = await pipe(data, new DecompressionStream("deflate-raw"));
+    else if (kind === "b.") raw = data;
+    else throw new Error("unknown permalink format");
+    return JSON.parse(new TextDecoder().decode(raw));
+  }
+
+  async function updatePermalink() {
+    if (!state.input) return;
+    const code = await encodeInput(state.input);
+    const link = location.origin + location.pathname + "#a=" + code;
+    $("permalink").value = link;
+    history.replaceState(null, "", "#a=" + code);
+  }
+
+  async function copyLink() {
+    const field = $("permalink");
+    try {
+      await navigator.clipboard.writeText(field.value);
+      setStatus("Permalink copied.");
+    } catch (e) {
+      field.focus();
+      field.select();
+      setStatus("Press Ctrl+C to copy the selected permalink.");
+    }
+  }
+
+  async function openPermalink() {
+    const m = /^#a=([A-Za-z0-9._-]+)$/.exec(location.hash);
+    if (!m) return;
+    try {
+      const input = await decodeInput(m[1]);
+      if (input.k === "url" && typeof input.u === "string") {
+        $("mode-url").checked = true;
+        $("url-input").value = input.u;
+      } else if (typeof input.t === "string") {
+        $("mode-text").checked = true;
+        $("text-input").value = input.t;
+        $("title-input").value = typeof input.h === "string" ? input.h : "";
+      } else {
+        throw new Error("nothing to analyse");
+      }
+      showMode();
+      await analyse(null);
+    } catch (e) {
+      showError("This permalink could not be read: " + e.message);
+    }
+  }
+
+  async function loadTechniques() {
+    try {
+      const resp = await fetch("/api/techniques");
+      if (!resp.ok) throw new Error(await errorMessage(resp));
+      const body = await resp.json();
+      for (const t of body.techniques) state.techniques.set(t.name, t);
+    } catch (e) {
+      showError("Could not load the technique definitions: " + e.message);
+    }
+  }
+
+  async function init() {
+    $("analyze-form").addEventListener("submit", analyse);
+    for (const r of document.querySelectorAll('input[name="mode"]')) r.addEventListener("change", showMode);
+    const article = $("article");
+    article.addEventListener("click", onArticleEvent);
+    article.addEventListener("keydown", onArticleEvent);
+    article.addEventListener("focusin", onArticleEvent);
+    article.addEventListener("mouseover", onArticleEvent);
+    $("legend").addEventListener("change", onToggle);
+    $("show-all").addEventListener("click", () => setAll(true));
+    $("hide-all").addEventListener("click", () => setAll(false));
+    $("export-json").addEventListener("click", exportJson);
+    $("export-html").addEventListener("click", exportHtml);
+    $("copy-link").addEventListener("click", copyLink);
+    showMode();
+    await loadTechniques();
+    document.body.dataset.ready = "true";
+    await openPermalink();
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,281 @@
+"""HTTP API tests against real uvicorn servers on 127.0.0.1 (no test client, no mocks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import httpx
+import pytest
+
+from spinscope.techniques import catalogue
+from spinscope.web.server import free_port, serve_in_thread
+from spinscope.web.settings import WebSettings
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = resources.files("spinscope").joinpath("resources/examples/example.txt").read_text("utf-8")
+HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[httpx.Client]:
+    web = WebSettings(max_article_chars=20_000, max_body_bytes=100_000, batch_max=3)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=60) as client:
+        yield client
+
+
+def error_of(resp: httpx.Response, status: int) -> str:
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/json")
+    body = resp.json()
+    assert set(body) == {"error"} and body["error"]
+    assert "Traceback" not in body["error"]
+    message: str = body["error"]
+    return message
+
+
+def test_healthz_and_techniques(api: httpx.Client) -> None:
+    health = api.get("/healthz").json()
+    assert health["status"] == "ok" and health["ready"] is True
+    assert "lexical" in health["detectors"]
+    techniques = api.get("/api/techniques").json()["techniques"]
+    assert [t["name"] for t in techniques] == list(catalogue())
+    assert len({t["letter"] for t in techniques}) == len(techniques)
+    for t in techniques:
+        assert t["colour"] == catalogue()[t["name"]].colour and t["definition"]
+        assert t["pattern"] in ("solid", "dashed", "dotted", "double", "wavy")
+
+
+def test_analyze_text_returns_the_report(api: httpx.Client) -> None:
+    resp = api.post("/api/analyze", json={"text": EXAMPLE})
+    assert resp.status_code == 200, resp.text
+    report = resp.json()
+    assert report["schema"] == "spinscope/1" and report["text"] == EXAMPLE
+    assert report["spans"], "the example article has loaded language"
+    for s in report["spans"]:
+        assert 0 <= s["start"] < s["end"] <= len(EXAMPLE)
+        assert EXAMPLE[s["start"] : s["end"]] == s["text"]
+        assert 0.0 <= s["score"] <= 1.0 and s["explanation"]
+    for key in ("quotes", "sources", "claims", "headline", "outlet", "scores", "warnings"):
+        assert key in report
+    assert all(h in resp.headers for h in HEADERS) and resp.headers["cache-control"] == "no-store"
+    # The same text again comes from the per-process cache, byte for byte.
+    again = api.post("/api/analyze", json={"text": EXAMPLE})
+    assert again.headers["x-spinscope-cache"] == "hit" and again.content == resp.content
+
+
+def test_analyze_with_separate_title(api: httpx.Client) -> None:
+    body = EXAMPLE.split("\n", 1)[1]
+    report = api.post("/api/analyze", json={"title": "Harbour deal collapses", "text": body}).json()
+    assert report["title"] == "Harbour deal collapses"
+    assert report["text"].startswith("Harbour deal collapses\n")
+
+
+def test_upload_txt_and_html(api: httpx.Client) -> None:
+    resp = api.post("/api/analyze", files={"file": ("story.txt", EXAMPLE.encode("utf-8"), "text/plain")})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["text"].strip() == EXAMPLE.strip()
+    title, body = EXAMPLE.split("\n", 1)
+    paras = "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+    html = f"<!doctype html><html><head><title>{title}</title></head><body><article>{paras}</article></body></html>"
+    resp = api.post("/api/analyze", files={"file": ("story.html", html.encode("utf-8"), "text/html")})
+    assert resp.status_code == 200, resp.text
+    report = resp.json()
+    assert report["title"] == title and report["metadata"]["input_kind"] == "html"
+    assert "<p>" not in report["text"]
+    msg = error_of(api.post("/api/analyze", files={"file": ("x.pdf", b"%PDF-1.4 data")}), 415)
+    assert ".txt or .html" in msg
+    error_of(api.post("/api/analyze", files={"file": ("empty.txt", b"   ")}), 422)
+    error_of(api.post("/api/analyze", files={"file": ("bin.txt", bytes(range(256)) * 8)}), 422)
+
+
+def test_bad_input_gets_one_line_json_errors(api: httpx.Client) -> None:
+    assert "either" in error_of(api.post("/api/analyze", json={"text": EXAMPLE, "url": "https://example.org/"}), 422)
+    assert "'text'" in error_of(api.post("/api/analyze", json={}), 422)
+    assert "empty" in error_of(api.post("/api/analyze", json={"text": "  \n "}), 422)
+    error_of(api.post("/api/analyze", json={"text": 42}), 422)
+    error_of(api.post("/api/analyze", json={"text": EXAMPLE, "colour": "red"}), 422)
+    error_of(api.post("/api/analyze", json=["not", "an", "object"]), 422)
+    bad_json = api.post("/api/analyze", content=b"{nope", headers={"content-type": "application/json"})
+    assert "JSON" in error_of(bad_json, 400)
+    error_of(api.post("/api/analyze", content=EXAMPLE.encode(), headers={"content-type": "text/plain"}), 415)
+    assert "http" in error_of(api.post("/api/analyze", json={"url": "file:///etc/passwd"}), 422)
+    assert "not a valid URL" in error_of(api.post("/api/analyze", json={"url": "https://example.org:x1/"}), 422)
+    error_of(api.post("/api/analyze", json={"text": "two words"}), 422)
+    error_of(api.get("/nowhere"), 404)
+    error_of(api.get("/api/analyze"), 405)
+    # Errors carry the security headers too.
+    assert all(h in api.get("/nowhere").headers for h in HEADERS)
+
+
+def test_size_limits(api: httpx.Client) -> None:
+    long_text = "Word " * 5000  # 25,000 characters > 20,000
+    assert "20000 characters" in error_of(api.post("/api/analyze", json={"text": long_text}), 413)
+    big = b'{"text": "' + b"a" * 150_000 + b'"}'
+    assert "100000 bytes" in error_of(
+        api.post("/api/analyze", content=big, headers={"content-type": "application/json"}), 413
+    )
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the cap is enforced while streaming
+        yield b'{"text": "'
+        for _ in range(20):
+            yield b"b" * 10_000
+        yield b'"}'
+
+    error_of(api.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"}), 413)
+
+
+def test_url_guard_refuses_loopback(api: httpx.Client, http_server: object) -> None:
+    http_server.routes["/a"] = _article_route()  # type: ignore[attr-defined]
+    msg = error_of(api.post("/api/analyze", json={"url": http_server.url("/a")}), 403)  # type: ignore[attr-defined]
+    assert "127.0.0.1" in msg and "allow-private" in msg
+    assert http_server.hosts == []  # type: ignore[attr-defined]  # refused before connecting
+
+
+def test_url_fetch_when_private_allowed(http_server: object) -> None:
+    http_server.routes["/story"] = _article_route()  # type: ignore[attr-defined]
+    http_server.routes["/gone"] = _article_route(status=404)  # type: ignore[attr-defined]
+    with serve_in_thread(WebSettings(allow_private=True)) as url:
+        resp = httpx.post(f"{url}/api/analyze", json={"url": http_server.url("/story")}, timeout=60)  # type: ignore[attr-defined]
+        assert resp.status_code == 200, resp.text
+        report = resp.json()
+        assert report["metadata"]["url"] == http_server.url("/story")  # type: ignore[attr-defined]
+        assert report["title"].startswith("Harbour Deal") and report["spans"]
+        assert resp.headers["x-spinscope-cache"] == "miss"  # URLs are never cached
+        gone = httpx.post(f"{url}/api/analyze", json={"url": http_server.url("/gone")}, timeout=60)  # type: ignore[attr-defined]
+        assert "404" in error_of(gone, 422)
+
+
+def _article_route(status: int = 200) -> object:
+    from tests.conftest import Route
+
+    title, body = EXAMPLE.split("\n", 1)
+    paras = "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+    page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paras}</article></body></html>"
+    return Route(page.encode("utf-8"), status=status)
+
+
+def test_batch(api: httpx.Client) -> None:
+    resp = api.post("/api/analyze/batch", json={"articles": [{"text": EXAMPLE}, {"text": ""}, {"url": "ftp://x"}]})
+    assert resp.status_code == 200, resp.text
+    results = resp.json()["results"]
+    assert [r["index"] for r in results] == [0, 1, 2]
+    assert [r["status"] for r in results] == [200, 422, 422]
+    assert results[0]["report"]["text"] == EXAMPLE and results[1]["error"]
+    assert "at most 3" in error_of(api.post("/api/analyze/batch", json={"articles": [{"text": EXAMPLE}] * 4}), 413)
+    error_of(api.post("/api/analyze/batch", json={"articles": []}), 422)
+    error_of(api.post("/api/analyze/batch", json={"text": EXAMPLE}), 422)
+
+
+def test_render_html_export(api: httpx.Client) -> None:
+    hostile = EXAMPLE.replace("Harbour Deal", "<script>alert(1)</script> Harbour Deal", 1)
+    report = api.post("/api/analyze", json={"text": hostile}).json()
+    resp = api.post("/api/render/html", json=report)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].startswith("text/html")
+    assert "attachment" in resp.headers["content-disposition"]
+    assert "<script>alert(1)</script>" not in resp.text and "&lt;script&gt;" in resp.text
+    broken = dict(report, spans=[{"start": 5, "end": 2, "technique": "Doubt", "score": 0.5,
+                                  "explanation": "", "detector": "", "text": ""}])
+    error_of(api.post("/api/render/html", json=broken), 422)
+    error_of(api.post("/api/render/html", json={"schema": "other/1"}), 422)
+    odd_id = api.post("/api/render/html", json=dict(report, id="常/../ü id"))
+    assert odd_id.status_code == 200 and 'filename="spinscope-id.html"' in odd_id.headers["content-disposition"]
+
+
+def test_time_limit() -> None:
+    text = EXAMPLE * 40  # ~100k characters: takes far longer than 1 ms to analyse
+    web = WebSettings(request_timeout=0.001, warm_up=False, max_article_chars=200_000, detectors=("lexical",))
+    with serve_in_thread(web) as url:
+        resp = httpx.post(f"{url}/api/analyze", json={"text": text}, timeout=60)
+        assert "longer than 0.001 s" in error_of(resp, 504)
+        assert httpx.get(f"{url}/healthz").status_code == 200
+
+
+def test_page_and_static_files(api: httpx.Client) -> None:
+    page = api.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert not re.search(r"<script>|\son[a-z]+=|style=", page.text), "no inline script, handlers or styles"
+    assert not re.search(r"(src|href)=\"https?://", page.text), "no external resources"
+    for name, kind in (("app.js", "javascript"), ("style.css", "text/css"), ("favicon.svg", "image/svg")):
+        resp = api.get(f"/static/{name}")
+        assert resp.status_code == 200 and kind in resp.headers["content-type"]
+    script = api.get("/static/app.js").text
+    assert not re.search(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|eval\(", script)
+
+
+def test_openapi_served_and_committed_copy_is_current(api: httpx.Client) -> None:
+    served = api.get("/openapi.json").json()
+    committed = json.loads((REPO / "docs" / "openapi.json").read_text("utf-8"))
+    assert served == committed, "docs/openapi.json is stale: run scripts/export_openapi.py"
+    assert {"/api/analyze", "/api/analyze/batch", "/api/techniques", "/healthz"} <= set(served["paths"])
+    check = subprocess.run([sys.executable, str(REPO / "scripts" / "export_openapi.py"), "--check"], cwd=REPO)
+    assert check.returncode == 0
+
+
+def test_serve_command_with_two_workers() -> None:
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1"}
+    cmd = [sys.executable, "-m", "spinscope", "serve", "--port", str(port), "--workers", "2",
+           "--detectors", "lexical,rhetoric", "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+    try:
+        line = proc.stdout.readline().decode() if proc.stdout else ""
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    pass
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).json()
+                if health["ready"]:
+                    break
+            except (OSError, httpx.HTTPError):
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "spinscope serve did not come up"
+            time.sleep(0.2)
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).json()
+        assert health["detectors"] == ["lexical", "rhetoric"]
+        codes = {httpx.post(f"http://127.0.0.1:{port}/api/analyze", json={"text": EXAMPLE + " " * i}, timeout=60)
+                 .status_code for i in range(4)}
+        assert codes == {200}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_command_rejects_bad_options() -> None:
+    for bad in (["--workers", "0"], ["--detectors", "nonesuch"]):
+        out = subprocess.run([sys.executable, "-m", "spinscope", "serve", *bad], capture_output=True, cwd=REPO)
+        assert out.returncode != 0 and b"Traceback" not in out.stderr, out.stderr
+    assert b"unknown detector" in out.stderr
+
+
+def test_concurrent_requests_match_sequential_ones() -> None:
+    """One Analyzer shared by the analysis threads: concurrent answers equal one-at-a-time answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paragraphs = [p for p in EXAMPLE.split("\n\n") if len(p.split()) > 12]
+    texts = [f"Story {i}\n\n" + "\n\n".join(paragraphs[i:] + paragraphs[:i]) for i in range(4)]
+
+    def strip(report: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in report.items() if k != "timings_ms"}
+
+    with serve_in_thread(WebSettings(cache_size=0, threads=3)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        sequential = [strip(c.post("/api/analyze", json={"text": t}).json()) for t in texts]
+        with ThreadPoolExecutor(4) as pool:
+            responses = list(pool.map(lambda t: c.post("/api/analyze", json={"text": t}), texts * 2))
+    assert all(r.status_code == 200 for r in responses)
+    assert [strip(r.json()) for r in responses] == sequential * 2

@@ -1,0 +1,262 @@
+"""End-to-end tests of the web page in a real headless chromium (Playwright) against a real uvicorn server
+on 127.0.0.1: paste, highlights, explanations, panels, toggles, exports, permalink, upload, errors, and an
+article full of markup that must stay inert text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinscope.techniques import catalogue
+from spinscope.web.server import serve_in_thread
+from spinscope.web.settings import WebSettings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXAMPLE = resources.files("spinscope").joinpath("resources/examples/example.txt").read_text("utf-8")
+PANELS = ("headline", "outlet", "sources", "quotes", "claims")
+
+HOSTILE = (
+    "Council <script>window.__pwned = 1; alert('script')</script> approves the reckless harbour deal\n\n"
+    "Critics called the plan a disgraceful giveaway and the worst blunder in the history of the city. "
+    "<img src=x onerror=\"window.__pwned = 2; alert('img')\"> Everyone knows the mayor is hiding the truth. "
+    "<svg onload=\"window.__pwned = 3\"></svg> Why did nobody stop this shameful scheme?\n\n"
+    "The council said it would publish the documents <a href=\"javascript:alert(4)\">here</a> next week."
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serve_in_thread(WebSettings()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageRecorder:
+    """Collects console errors (a CSP violation shows up there) and dialogs opened by the page."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def open_page(context: Any, url: str) -> tuple[Any, PageRecorder]:
+    page = context.new_page()
+    rec = PageRecorder(page)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='true']")
+    return page, rec
+
+
+def analyse_text(page: Any, text: str, title: str = "") -> None:
+    page.check("#mode-text")
+    page.fill("#title-input", title)
+    page.fill("#text-input", text)
+    page.click("#analyze-button")
+    wait_done(page)
+
+
+def wait_done(page: Any) -> None:
+    # (no wait_for_function: its string predicates need eval, which the page's CSP forbids)
+    page.locator("#status", has_text="Done").wait_for(timeout=60_000)
+
+
+def marked_indices(page: Any) -> set[int]:
+    raw: list[str] = page.eval_on_selector_all("#article mark.hl", "ms => ms.map(m => m.dataset.spans)")
+    return {int(i) for item in raw for i in item.split(",") if i}
+
+
+def download_json(page: Any) -> dict[str, Any]:
+    with page.expect_download() as info:
+        page.click("#export-json")
+    report: dict[str, Any] = json.loads(Path(info.value.path()).read_text("utf-8"))
+    return report
+
+
+def test_paste_highlight_explain_toggle_export(context: Any, server: str, tmp_path: Path) -> None:
+    page, rec = open_page(context, server)
+    analyse_text(page, EXAMPLE)
+    report = download_json(page)
+    assert report["schema"] == "spinscope/1"
+    assert report["text"] == EXAMPLE
+    assert report["spans"], "the example article should produce highlights"
+
+    marks = page.locator("#article mark.hl")
+    assert marks.count() > 0
+    # The article shows verbatim (highlight letters are CSS generated content, not text).
+    assert page.locator("#article").evaluate("e => e.textContent") == report["text"]
+    assert marked_indices(page) == set(range(len(report["spans"])))
+
+    # Legend: one toggle per technique present, with its letter.
+    techniques = {s["technique"] for s in report["spans"]}
+    assert page.locator("#legend input[type=checkbox]").count() == len(techniques)
+
+    # Click a highlight: its definition, score and explanation appear.
+    first = page.locator("#article mark.hl[tabindex='0']").first
+    first.click()
+    details = page.locator("#details-body").inner_text()
+    idx = min(int(i) for i in (first.get_attribute("data-spans") or "").split(","))
+    shown = [report["spans"][int(i)] for i in (first.get_attribute("data-spans") or "").split(",")]
+    assert any(catalogue()[s["technique"]].definition in details for s in shown if s["technique"] in catalogue())
+    assert any(s["explanation"] in details for s in shown)
+    assert "Score" in details and str(round(report["spans"][idx]["score"] * 100)) in details
+
+    # Hover explains too.
+    last = page.locator("#article mark.hl[tabindex='0']").last
+    last.hover()
+    hovered = [report["spans"][int(i)] for i in (last.get_attribute("data-spans") or "").split(",")]
+    assert any(s["explanation"] in page.locator("#details-body").inner_text() for s in hovered)
+
+    # Keyboard: Tab from the last legend button lands on a highlight; Enter explains it.
+    page.focus("#hide-all")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#article mark.hl')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
+    assert "Definition" in page.locator("#details-body").inner_text()
+
+    # Panels: what the report has is listed; an empty section says so.
+    for name in PANELS:
+        body = page.locator(f"#panel-{name} .panel-body")
+        value = report[name]
+        if not value:
+            assert "Not available" in body.inner_text()
+        elif isinstance(value, list):
+            assert body.locator("ul.items > li").count() == len(value)
+        else:
+            assert body.inner_text().strip() and "Not available" not in body.inner_text()
+
+    # Toggle the most frequent technique off: none of its spans stays highlighted; on again: back.
+    counts: dict[str, int] = {}
+    for s in report["spans"]:
+        counts[s["technique"]] = counts.get(s["technique"], 0) + 1
+    top = max(counts, key=lambda k: counts[k])
+    top_idx = {i for i, s in enumerate(report["spans"]) if s["technique"] == top}
+    page.locator(f"#legend input[data-technique='{top}']").uncheck()
+    assert not (marked_indices(page) & top_idx)
+    assert page.locator("#article").evaluate("e => e.textContent") == report["text"]
+    page.locator(f"#legend input[data-technique='{top}']").check()
+    assert top_idx <= marked_indices(page)
+
+    # Export as the standalone HTML report.
+    with page.expect_download() as info:
+        page.click("#export-html")
+    html = Path(info.value.path()).read_text("utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert info.value.suggested_filename.endswith(".html")
+
+    shot = tmp_path / "spinscope-web.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+    # The permalink re-runs the same analysis in a fresh page.
+    link = page.input_value("#permalink")
+    assert link.startswith(server + "/#a=")
+    again, rec2 = open_page(context, link)
+    wait_done(again)
+    assert again.locator("#article mark.hl").count() == marks.count()
+    assert again.input_value("#text-input") == EXAMPLE
+    assert rec.errors == [] and rec2.errors == [], rec.errors + rec2.errors
+
+
+def test_markup_in_article_stays_inert_text(context: Any, server: str, tmp_path: Path) -> None:
+    page, rec = open_page(context, server)
+    analyse_text(page, HOSTILE, title="<b>Bold</b> <img src=y onerror=\"window.__pwned = 5\"> title")
+    article = page.locator("#article")
+    text = article.evaluate("e => e.textContent")
+    assert "<script>window.__pwned = 1; alert('script')</script>" in text
+    assert "<img src=x onerror=" in text and "<svg onload=" in text
+    assert article.locator("script, img, svg, a, b").count() == 0
+    assert page.locator("#summary img, #summary b").count() == 0
+    assert "<b>Bold</b>" in page.locator("#summary").inner_text()
+    for i in range(min(3, page.locator("#article mark.hl").count())):
+        page.locator("#article mark.hl").nth(i).click()
+    assert page.locator("#details-body img, #details-body script").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert rec.dialogs == []
+    page.screenshot(path=str(tmp_path / "inert.png"))
+
+
+def test_upload_and_errors(context: Any, server: str, tmp_path: Path) -> None:
+    page, rec = open_page(context, server)
+    # Client-side check: nothing pasted.
+    page.click("#analyze-button")
+    assert "Paste the article text first" in page.locator("#error").inner_text()
+    assert page.locator("#error").get_attribute("role") == "alert"
+
+    # Server-side refusal of a loopback URL, shown as a clear one-line message.
+    page.check("#mode-url")
+    page.fill("#url-input", server + "/healthz")
+    page.click("#analyze-button")
+    page.locator("#error").wait_for(state="visible", timeout=30_000)
+    message = page.locator("#error").inner_text()
+    assert "Could not analyse" in message and "127.0.0.1" in message
+    assert "Traceback" not in message
+
+    # An .html upload: the page's article text is extracted and highlighted.
+    body = "".join(f"<p>{p}</p>" for p in EXAMPLE.split("\n\n")[1:])
+    title = EXAMPLE.split("\n", 1)[0]
+    page_file = tmp_path / "article.html"
+    page_file.write_text(f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}"
+                         f"</h1>{body}</article></body></html>", "utf-8")
+    page.check("#mode-file")
+    page.set_input_files("#file-input", str(page_file))
+    page.click("#analyze-button")
+    wait_done(page)
+    assert page.locator("#error").is_hidden()
+    assert page.locator("#article mark.hl").count() > 0
+    assert "Harbour Deal" in page.locator("#summary").inner_text()
+    assert rec.errors == [e for e in rec.errors if "status of 403" in e or "status of 422" in e]
+
+
+def test_ptc_training_article(context: Any, server: str, data_dir: Path) -> None:
+    path = sorted((data_dir / "ptc" / "train-articles").glob("*.txt"))[0]
+    page, _ = open_page(context, server)
+    analyse_text(page, path.read_text("utf-8"))
+    assert page.locator("#article mark.hl").count() > 0
+    page.locator("#article mark.hl[tabindex='0']").first.click()
+    assert "Definition" in page.locator("#details-body").inner_text()

@@ -12,6 +12,7 @@ from spinscope.detectors.base import Context, Detector, Findings, Resources
 REGISTRY: dict[str, str] = {
     "lexical": "spinscope.detectors.lexical:LexicalDetector",
     "rhetoric": "spinscope.detectors.rhetoric:RhetoricDetector",
+    "techniques": "spinscope.detectors.techniques:TechniquesDetector",
     "outlet": "spinscope.detectors.outlet:OutletDetector",
     "quotes": "spinscope.detectors.quotes:QuotesDetector",
     "sources": "spinscope.detectors.sources:SourcesDetector",

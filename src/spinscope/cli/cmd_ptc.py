@@ -1,0 +1,173 @@
+"""`spinscope eval ptc`, `spinscope predict ptc` and `spinscope train ptc` (SemEval-2020 Task 11 formats)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spinscope.cli.app import eval_app, fail, one_line_errors, predict_app, train_app
+
+
+class Task(StrEnum):
+    si = "si"
+    tc = "tc"
+    flc = "flc"
+
+
+class Split(StrEnum):
+    all = "all"
+    train = "train"
+    val = "val"
+
+
+def _select_ids(all_ids: list[str], ids_file: Path | None, split: Split) -> list[str]:
+    from spinscope.evaluation.ptc import read_ids_file, split_ids
+
+    ids = split_ids(all_ids, split.value)
+    if ids_file is not None:
+        wanted = set(read_ids_file(ids_file))
+        missing = wanted - set(all_ids)
+        if missing:
+            fail(f"--ids-file names {len(missing)} article(s) not in the articles folder, e.g. {sorted(missing)[0]}")
+        ids = [i for i in ids if i in wanted]
+    if not ids:
+        fail("no articles selected")
+    return ids
+
+
+ArticlesOpt = Annotated[Path, typer.Option("--articles", help="Folder of article<ID>.txt files.")]
+IdsOpt = Annotated[Path | None, typer.Option("--ids-file", help="Only these article ids (one a line).")]
+SplitOpt = Annotated[Split, typer.Option("--split", help="Only spinscope's fixed train/val split of PTC train.")]
+
+
+@eval_app.command("ptc")
+@one_line_errors
+def eval_ptc(
+    articles: ArticlesOpt,
+    labels: Annotated[Path, typer.Option("--labels", help="Gold labels: a .labels file or a folder of them.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Prediction file in the task's SemEval format.")],
+    task: Annotated[Task, typer.Option("--task", help="si, tc or flc.")] = Task.si,
+    ids_file: IdsOpt = None,
+    split: SplitOpt = Split.all,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score PTC predictions with the official SI / TC / joint (FLC) measures."""
+    from spinscope.evaluation.ptc import (
+        check_within,
+        format_score,
+        read_articles,
+        read_labels,
+        score_flc,
+        score_si,
+        score_tc,
+    )
+
+    texts = read_articles(articles)
+    ids = _select_ids(sorted(texts), ids_file, split)
+    idset = set(ids)
+    gold = [a for a in read_labels(labels) if a.article_id in idset]
+    check_within(gold, texts, f"gold {labels}")
+    need_tech = None if task is Task.si else True
+    rows = read_labels(pred, with_technique=need_tech)
+    check_within(rows, texts, f"prediction {pred}")
+    outside = {a.article_id for a in rows} - idset
+    if outside and ids_file is None and split is Split.all:
+        fail(f"prediction has articles outside the gold folder, e.g. {sorted(outside)[0]}")
+    rows = [a for a in rows if a.article_id in idset]
+    if task is not Task.si and any(a.technique is None for a in gold):
+        fail(f"task {task.value} needs gold labels with techniques (id, technique, start, end)")
+    score = (
+        score_si(gold, rows, ids) if task is Task.si
+        else score_tc(gold, rows, ids) if task is Task.tc
+        else score_flc(gold, rows, ids)
+    )
+    if as_json:
+        out = {"task": task.value, "articles": len(ids), **score.to_dict()}
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"task={task.value} articles={len(ids)}")
+        print(format_score(task.value, score))
+
+
+@predict_app.command("ptc")
+@one_line_errors
+def predict_ptc(
+    articles: ArticlesOpt,
+    out: Annotated[Path, typer.Option("--out", help="Output file (SemEval format).")],
+    task: Annotated[Task, typer.Option("--task", help="si, tc or flc.")] = Task.si,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="TC: the spans to label (id, technique/?, start, end).")
+    ] = None,
+    ids_file: IdsOpt = None,
+    split: SplitOpt = Split.all,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="SI threshold (default: model's).")] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model", help="Trained model folder.")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="onnxruntime intra-op threads.")] = None,
+) -> None:
+    """Write SI, TC or FLC predictions for a folder of PTC articles with the bundled model."""
+    from spinscope.evaluation.ptc import Annotation, read_articles, read_labels, write_labels
+    from spinscope.inference.ptc_model import PTCModel
+
+    texts = read_articles(articles)
+    ids = _select_ids(sorted(texts), ids_file, split)
+    model = PTCModel(model_dir, threads=threads)
+    model.load()
+    techs = model.techniques
+    rows: list[Annotation] = []
+    t0 = time.perf_counter()
+    if task is Task.tc:
+        if template is None:
+            fail("--task tc needs --template (the spans to label)")
+        idset = set(ids)
+        spans = [a for a in read_labels(template, with_technique=True, allow_unknown=True) if a.article_id in idset]
+        by_art: dict[str, list[Annotation]] = {}
+        for a in spans:
+            if a.article_id not in texts:
+                fail(f"template article {a.article_id} not in {articles}")
+            by_art.setdefault(a.article_id, []).append(a)
+        for aid in sorted(by_art):
+            enc = model.encode(texts[aid])
+            probs = model.classify(enc, [(a.start, a.end) for a in by_art[aid]])
+            for a, p in zip(by_art[aid], probs, strict=True):
+                rows.append(Annotation(aid, a.start, a.end, techs[int(p.argmax())]))
+    else:
+        for aid in ids:
+            for p in model.predict(texts[aid], threshold=threshold):
+                tech = techs[int(p.technique_probs.argmax())] if task is Task.flc else None
+                rows.append(Annotation(aid, p.start, p.end, tech))
+    n = write_labels(out, rows)
+    print(f"wrote {n} {task.value} rows for {len(ids)} articles to {out} "
+          f"({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+
+
+@train_app.command(
+    "ptc", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+)
+@one_line_errors
+def train_ptc(ctx: typer.Context) -> None:
+    """Train the PTC model (python -m spinscope.train.ptc; pass --help for its options). Needs torch."""
+    try:
+        from spinscope.train import ptc
+    except ImportError as exc:
+        fail(f"training needs the 'train' extra (torch, transformers): {exc}")
+    ptc.main(list(ctx.args))
+
+
+@train_app.command(
+    "ptc-baseline",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+)
+@one_line_errors
+def train_ptc_baseline(ctx: typer.Context) -> None:
+    """TF-IDF + logistic regression TC baseline, scored on the validation split. Needs scikit-learn."""
+    try:
+        from spinscope.train import ptc_baseline
+    except ImportError as exc:
+        fail(f"the baseline needs scikit-learn: {exc}")
+    ptc_baseline.main(list(ctx.args))

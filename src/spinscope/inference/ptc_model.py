@@ -1,0 +1,238 @@
+"""Run time of the PTC model: one int8 ONNX encoder pass per article window, numpy heads on top.
+
+Files in ``resources/models/ptc/`` (written by ``spinscope.train.ptc``): ``encoder_int8.onnx``
+(fine-tuned all-MiniLM-L6-v2, last_hidden_state), ``heads.npz`` (SI tagger O/B/I and the technique
+MLP), ``tokenizer.json``, ``config.json`` (threshold, window) and ``card.json`` (model card).
+The session is created on first use and kept on the object. No torch needed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.errors import ModelError
+from spinscope.inference.ptc_features import span_features, title_end_of
+from spinscope.inference.windows import (
+    Tokens,
+    best_window,
+    build_batch,
+    gather_tokens,
+    load_tokenizer,
+    tokenize,
+    window_starts,
+)
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "resources" / "models" / "ptc"
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """An article after the encoder: its tokens, per-token hidden states and SI probabilities."""
+
+    text: str
+    tokens: Tokens
+    hidden: np.ndarray  # (n, H) float32, each token from its most central window
+    si_probs: np.ndarray  # (n, 3) O, B, I
+
+
+@dataclass(frozen=True)
+class SpanPrediction:
+    start: int
+    end: int
+    score: float  # mean P(inside) over the span's tokens
+    technique_probs: np.ndarray  # (14,)
+    trigger_tokens: tuple[str, ...]  # the span's most confidently tagged tokens
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(-1, keepdims=True))
+    out: np.ndarray = e / e.sum(-1, keepdims=True)
+    return out
+
+
+_ERF = np.vectorize(math.erf, otypes=[np.float32])
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """Exact (erf) GELU, as torch.nn.functional.gelu."""
+    out: np.ndarray = 0.5 * x * (1.0 + _ERF(x / math.sqrt(2.0)))
+    return out
+
+
+_SENTENCE_END = frozenset({".", "!", "?"})
+
+
+def _word_at(text: str, a: int, b: int) -> str:
+    """The whole word around a word-piece token."""
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    return text[a:b]
+
+
+class PTCModel:
+    """Span identification and technique classification for one text at a time."""
+
+    def __init__(self, model_dir: Path | str | None = None, *, threads: int | None = None,
+                 batch_size: int = 8) -> None:
+        self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_DIR
+        self.threads = threads
+        self.batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._heads: dict[str, np.ndarray] = {}
+        self.config: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> None:
+        if self._session is not None:
+            return
+        files = [self.model_dir / n for n in ("encoder_int8.onnx", "heads.npz", "tokenizer.json", "config.json")]
+        for p in files:
+            if not p.is_file():
+                raise ModelError(f"PTC model file missing: {p} (train it with `spinscope train ptc`)")
+        try:
+            import onnxruntime as ort
+
+            opts = ort.SessionOptions()
+            if self.threads:
+                opts.intra_op_num_threads = self.threads
+            opts.inter_op_num_threads = 1
+            session = ort.InferenceSession(str(files[0]), sess_options=opts, providers=["CPUExecutionProvider"])
+            with np.load(files[1]) as z:
+                self._heads = {k: z[k].astype(np.float32) for k in z.files}
+            self._tokenizer = load_tokenizer(files[2])
+            self.config = json.loads(files[3].read_text(encoding="utf-8"))
+        except Exception as exc:
+            raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
+        self._session = session
+
+    @property
+    def techniques(self) -> list[str]:
+        self.load()
+        return list(self.config["techniques"])
+
+    @property
+    def threshold(self) -> float:
+        self.load()
+        return float(self.config["si_threshold"])
+
+    # ------------------------------------------------------------------ encoder
+    def forward(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Bare encoder forward: last_hidden_state (B, T, H)."""
+        self.load()
+        out: np.ndarray = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+        return out
+
+    def encode(self, text: str, segments: Sequence[tuple[int, int]] | None = None) -> Encoded:
+        """Tokenise (only ``segments`` when given), window, run the encoder, tag tokens."""
+        self.load()
+        toks = tokenize(self._tokenizer, text, segments)
+        h = int(self._heads["tagger_w"].shape[1])
+        if len(toks) == 0:
+            return Encoded(text, toks, np.zeros((0, h), np.float32), np.zeros((0, 3), np.float32))
+        win = self.config["window"]
+        wins = window_starts(len(toks), int(win["size"]), int(win["overlap_inference"]))
+        parts = []
+        for b in range(0, len(wins), self.batch_size):
+            ids, mask = build_batch(toks.ids, wins[b : b + self.batch_size])
+            out = self.forward(ids, mask)
+            if out.shape[1] < int(win["size"]):
+                pad = np.zeros((out.shape[0], int(win["size"]) - out.shape[1], out.shape[2]), out.dtype)
+                out = np.concatenate([out, pad], 1)
+            parts.append(out)
+        hidden_w = np.concatenate(parts, 0)
+        best, pos = best_window(len(toks), wins)
+        hidden = gather_tokens(hidden_w, best, pos).astype(np.float32)
+        logits = hidden @ self._heads["tagger_w"].T + self._heads["tagger_b"]
+        return Encoded(text, toks, hidden, _softmax(logits))
+
+    # ------------------------------------------------------------------ heads
+    def spans(self, enc: Encoded, threshold: float | None = None, *, split_on_b: bool | None = None,
+              max_gap: int | None = None, min_tokens: int | None = None) -> list[tuple[int, int, float, int, int]]:
+        """SI decoding: (start, end, score, first token, end token).
+
+        Runs of tokens with P(inside) >= threshold; a confident B starts a new span when ``split_on_b``;
+        runs separated by at most ``max_gap`` tokens on the same line are joined; runs shorter than
+        ``min_tokens`` are dropped. Defaults come from the model's config (picked on validation).
+        """
+        self.load()
+        dec = self.config.get("si_decode", {})
+        thr = self.threshold if threshold is None else threshold
+        split_b = bool(dec.get("split_on_b", True)) if split_on_b is None else split_on_b
+        gap_max = int(dec.get("max_gap", 0)) if max_gap is None else max_gap
+        min_tok = int(dec.get("min_tokens", 1)) if min_tokens is None else min_tokens
+        probs, off, text = enc.si_probs, enc.tokens.offsets, enc.text
+        p_in = 1.0 - probs[:, 0]
+        runs: list[list[int]] = []
+        cur = -1
+        n = len(p_in)
+        for t in range(n + 1):
+            inside = t < n and bool(p_in[t] >= thr)
+            new_b = split_b and inside and cur >= 0 and probs[t, 1] > probs[t, 2] and probs[t, 1] > 0.5
+            brk = inside and cur >= 0 and (
+                "\n" in text[off[t - 1, 1] : off[t, 0]]  # a line break
+                or (text[off[t - 1, 0] : off[t - 1, 1]] in _SENTENCE_END and text[off[t, 0]].isupper())
+            )
+            if cur >= 0 and (not inside or new_b or brk):
+                runs.append([cur, t])
+                cur = -1
+            if inside and cur < 0:
+                cur = t
+        merged: list[list[int]] = []
+        for a, b in runs:
+            if (merged and gap_max > 0 and a - merged[-1][1] <= gap_max
+                    and "\n" not in text[off[merged[-1][1] - 1, 1] : off[a, 0]]
+                    and not any(text[off[k, 0] : off[k, 1]] in _SENTENCE_END for k in range(merged[-1][1] - 1, a))):
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        out: list[tuple[int, int, float, int, int]] = []
+        for a, b in merged:
+            if b - a >= min_tok:
+                s, e = int(off[a, 0]), int(off[b - 1, 1])
+                while s > 0 and text[s - 1].isalnum() and text[s].isalnum():  # whole words only
+                    s -= 1
+                while e < len(text) and text[e].isalnum() and text[e - 1].isalnum():
+                    e += 1
+                out.append((s, e, float(p_in[a:b].mean()), a, b))
+        return out
+
+    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Technique probabilities (len(ranges), 14) for character spans of the encoded text."""
+        if not ranges:
+            return np.zeros((0, len(self.techniques)), np.float32)
+        off = enc.tokens.offsets
+        lower, tend = enc.text.lower(), title_end_of(enc.text)
+        rows = []
+        for s, e in ranges:
+            idx = np.nonzero((off[:, 0] < e) & (off[:, 1] > s))[0]
+            if idx.size == 0:  # span outside the tokenised text: nearest token
+                idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))]) if len(off) else np.array([], int)
+            seg = enc.hidden[idx] if idx.size else np.zeros((1, enc.hidden.shape[1]), np.float32)
+            rows.append(np.concatenate([seg.mean(0), seg.max(0), span_features(enc.text, lower, s, e, tend)]))
+        x = np.stack(rows).astype(np.float32)
+        h = _gelu(x @ self._heads["tc1_w"].T + self._heads["tc1_b"])
+        return _softmax(h @ self._heads["tc2_w"].T + self._heads["tc2_b"])
+
+    def predict(self, text: str, segments: Sequence[tuple[int, int]] | None = None,
+                threshold: float | None = None) -> list[SpanPrediction]:
+        enc = self.encode(text, segments)
+        found = self.spans(enc, threshold)
+        probs = self.classify(enc, [(s, e) for s, e, *_ in found])
+        out = []
+        for (s, e, score, ta, tb), p in zip(found, probs, strict=True):
+            p_in = 1.0 - enc.si_probs[ta:tb, 0]
+            top = np.argsort(-p_in)[:3]
+            trig = tuple(dict.fromkeys(_word_at(enc.text, int(enc.tokens.offsets[ta + i, 0]),
+                                                int(enc.tokens.offsets[ta + i, 1])) for i in sorted(top)))
+            out.append(SpanPrediction(s, e, min(1.0, max(0.0, score)), p, trig))
+        return out

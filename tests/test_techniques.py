@@ -1,0 +1,114 @@
+"""The trained techniques layer: windowing (never truncation), the bundled int8 model, the detector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spinscope.analyzer import Analyzer
+from spinscope.article import Article
+from spinscope.config import Options
+from spinscope.detectors import REGISTRY, load_detector
+from spinscope.detectors.base import Context, Resources
+from spinscope.detectors.techniques import TechniquesDetector, analysable_segments
+from spinscope.inference.ptc_model import DEFAULT_DIR, PTCModel
+from spinscope.inference.windows import best_window, load_tokenizer, tokenize, window_starts
+from spinscope.spans import Region
+from spinscope.techniques import PTC_TECHNIQUES, definition
+
+TEXT = (
+    "Traitors Sell Out Our Great Nation\n\n"
+    "The corrupt, lying elites in Washington have betrayed every single patriot in this country. "
+    "These radical leftist thugs want to destroy America and everything we hold dear. "
+    "Make America Great Again! Only a fool would believe their disgusting lies. "
+    "If we do nothing now, our children will live in a nightmare of crime and chaos. "
+    "The so-called experts are clueless, and the fake news media is the enemy of the people.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> PTCModel:
+    m = PTCModel(threads=1)
+    m.load()
+    return m
+
+
+def test_registry_order() -> None:
+    names = list(REGISTRY)
+    assert names.index("techniques") > names.index("rhetoric") > names.index("lexical")
+    assert isinstance(load_detector("techniques"), TechniquesDetector)
+
+
+@pytest.mark.parametrize("n", [0, 1, 253, 254, 255, 700, 5000])
+def test_windows_cover_every_token(n: int) -> None:
+    wins = window_starts(n, 256, 32)
+    covered = np.zeros(n, bool)
+    for a, b in wins:
+        assert 0 <= a < b <= n and b - a <= 254
+        covered[a:b] = True
+    assert covered.all()
+    for (_a1, b1), (a2, _) in zip(wins, wins[1:], strict=False):
+        assert a2 < b1  # consecutive windows overlap
+    best, pos = best_window(n, wins)
+    assert (best >= 0).all() and (pos >= 1).all() and (pos <= 254).all()
+
+
+def test_long_article_is_not_truncated(model: PTCModel) -> None:
+    text = " ".join([TEXT.replace("\n", " ")] * 40)  # ~3,000 tokens
+    enc = model.encode(text)
+    assert len(enc.tokens) > 2000
+    assert enc.tokens.offsets[-1, 1] >= len(text.rstrip()) - 1
+    assert enc.hidden.shape == (len(enc.tokens), 384) and np.isfinite(enc.hidden).all()
+    tok = load_tokenizer(DEFAULT_DIR / "tokenizer.json")
+    assert len(tokenize(tok, text)) == len(enc.tokens)
+
+
+def test_model_finds_and_labels_propaganda(model: PTCModel) -> None:
+    preds = model.predict(TEXT)
+    assert preds, "no span found in an obviously loaded text"
+    for p in preds:
+        assert 0 <= p.start < p.end <= len(TEXT)
+        assert p.technique_probs.shape == (14,) and abs(float(p.technique_probs.sum()) - 1) < 1e-4
+        assert 0.0 <= p.score <= 1.0
+    labels = {model.techniques[int(p.technique_probs.argmax())] for p in preds}
+    assert labels & {"Loaded_Language", "Name_Calling,Labeling", "Slogans", "Appeal_to_fear-prejudice",
+                     "Flag-Waving", "Exaggeration,Minimisation"}
+    # spans stay inside sentences: at least four of the six loaded body sentences are found
+    body = [s.strip() + "." for s in TEXT.split("\n")[2].split(". ") if s.strip()]
+    hits = sum(any(p.start <= TEXT.index(b[:20]) < p.end for p in preds) for b in body)
+    assert hits >= 4, hits
+    # a neutral sentence gets (almost) nothing
+    neutral = model.predict("The meeting is scheduled for Tuesday at 10 a.m. in the town hall.\n")
+    assert len(neutral) <= 1
+
+
+def test_detector_spans_explanations_and_excluded_regions() -> None:
+    clutter_start = TEXT.index("The corrupt")
+    clutter_end = TEXT.index("Make America")
+    article = Article(id="t", text=TEXT, excluded=(Region(clutter_start, clutter_end, "test clutter"),))
+    det = TechniquesDetector()
+    det.configure(Options())
+    found = det.detect(article, Context(resources=Resources()))
+    assert found.spans
+    for s in found.spans:
+        assert s.label in PTC_TECHNIQUES and s.detector == "techniques"
+        assert s.explanation.startswith(definition(s.label))
+        assert "Model: span confidence" in s.explanation
+        assert not (s.start < clutter_end and clutter_start < s.end), "span inside an excluded region"
+    assert analysable_segments(article) == [(0, clutter_start), (clutter_end, len(TEXT))]
+    assert det._model is not None and det.model is det._model  # loaded once, cached on the detector
+
+
+def test_in_the_analyzer_report() -> None:
+    report = Analyzer(Options(detectors=("techniques",))).analyze(TEXT)
+    d = report.to_dict()
+    spans = [s for s in d["spans"] if s["detector"] == "techniques"]
+    assert spans and all(s["technique"] in PTC_TECHNIQUES and s["explanation"] for s in spans)
+    assert not [w for w in d["warnings"] if "techniques" in w]
+
+
+def test_missing_model_is_a_model_error(tmp_path: object) -> None:
+    from spinscope.errors import ModelError
+
+    with pytest.raises(ModelError, match="missing"):
+        PTCModel(str(tmp_path)).load()

@@ -302,14 +302,6 @@ def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> At
     ]
     if after and not (before and text[after[0].verb_start : after[0].verb_end].lower() == "according to"):
         return after[0]
-    before = [
-        a
-        for a in attributions
-        if a.end <= opening
-        and opening - a.end <= 250
-        and not re.search(r"[.!?][\"”’]?\s", text[a.end : opening])
-        and "\n" not in text[a.end : opening]
-    ]
     if before:
         return before[-1]
     # `X said Y. "Quote."`: a quote opening a sentence right after an attributed one

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import math
 import time
@@ -25,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 
 from spinscope.detectors.claims import CUE_LAYOUT, ClaimScorer, cue_vector, ngrams
 from spinscope.evaluation.claims import evaluate_rankings, read_debate
+from spinscope.train.common import sha256_file as sha256
 
 HELD_OUT = (
     "20160209_msnbc_dem",
@@ -34,14 +34,6 @@ HELD_OUT = (
     "20181112_trump_pelosi",
 )
 SEED = 13
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def norm(text: str) -> str:

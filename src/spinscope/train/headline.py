@@ -20,16 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.train.common import sha256_file
+
 DATA_DEFAULT = Path(os.environ.get("SPINSCOPE_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
 MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ----------------------------------------------------------------------------------------- clickbait

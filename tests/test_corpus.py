@@ -1,0 +1,112 @@
+"""Corpus summaries and the corpus report (HTML with inline SVG charts, JSON, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from spinscope.aggregate import summarize_results
+from spinscope.batch import iter_results, run_batch
+from spinscope.config import Options
+from spinscope.render.corpus import render_csv, render_html, render_json
+from spinscope.techniques import is_ptc_technique
+
+REPO = Path(__file__).resolve().parents[1]
+SENTENCES = [
+    "The radical plan is a total disaster for every hard-working family in the country.",
+    "Officials said on Monday that the budget would be reviewed by the committee next week.",
+    "Critics warned that the corrupt elite will never stop lying to ordinary people.",
+    "This shocking betrayal is the worst scandal in living memory, a spokesman claimed.",
+    "The minister, who spoke to reporters in the capital, declined to give further details.",
+]
+OUTLETS = ["Daily Example", "The <script>alert(1)</script> Times", "Weekly Sample"]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    with (d / "c.jsonl").open("w", encoding="utf-8") as f:
+        for i in range(18):
+            rng = random.Random(i)
+            body = "\n".join(rng.sample(SENTENCES, 2 + i % 3))
+            rec = {"id": f"a{i:02d}", "title": f"Headline {i} on the plan", "text": body,
+                   "source": OUTLETS[i % 3], "date": f"2023-{1 + i % 6:02d}-0{1 + i % 9}" if i % 5 else None}
+            f.write(json.dumps(rec) + "\n")
+        f.write(json.dumps({"id": "broken", "text": "Hi there", "source": OUTLETS[0]}) + "\n")
+    out = d / "r.parquet"
+    run_batch([d / "c.jsonl"], out, options=Options(detectors=("lexical", "rhetoric")), workers=0)
+    return out
+
+
+def test_summary_matches_the_results(results: Path) -> None:
+    s = summarize_results(results)
+    recs = [r for r in iter_results(results)]
+    ok = [r for r in recs if r["status"] == "ok"]
+    assert (s.records, s.articles, s.errors) == (19, 18, 1)
+    words: Counter[str] = Counter()
+    spans: Counter[tuple[str, str]] = Counter()
+    for r in ok:
+        outlet = r["report"]["metadata"]["source"]
+        words[outlet] += int(r["report"]["scores"]["words"])
+        for sp in r["report"]["spans"]:
+            if is_ptc_technique(sp["technique"]):
+                spans[(outlet, sp["technique"])] += 1
+    assert s.words == sum(words.values()) and s.spans == sum(spans.values()) > 0
+    by_outlet = {o["outlet"]: o for o in s.outlets}
+    assert set(by_outlet) == set(OUTLETS)
+    for name, o in by_outlet.items():
+        assert o["articles"] == 6 and o["words"] == words[name]
+        for (outlet, technique), n in spans.items():
+            if outlet == name:
+                assert o["technique_per_1000_words"][technique] == round(1000 * n / words[name], 3)
+    assert by_outlet[OUTLETS[0]]["errors"] == 1
+    assert sum(b["articles"] for b in s.persuasion_histogram) == 18
+    assert s.dated_articles == sum(1 for i in range(18) if i % 5) and s.trend_period == "month"
+    assert [p["period"] for p in s.trend] == sorted({f"2023-{1 + i % 6:02d}" for i in range(18) if i % 5})
+    scores = [p["persuasion"] for p in s.most_persuasive]
+    assert scores == sorted(scores, reverse=True)
+    assert s.techniques[0]["spans"] == max(t["spans"] for t in s.techniques)
+    assert s.error_messages and "no article text" in s.error_messages[0]["error"]
+
+
+def test_html_is_self_contained_with_charts_and_escaped(results: Path) -> None:
+    page = render_html(summarize_results(results))
+    assert page.count("<svg") >= 4  # technique bars, heatmap, histogram, trend
+    assert "<table>" in page and "Top clickbait headlines" in page and "Most anonymous-sourced outlets" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?https?:""", page)  # nothing fetched from elsewhere
+    for chart in re.findall(r"<svg.*?</svg>", page, flags=re.S):
+        assert chart.count("<") == chart.count(">")
+
+
+def test_json_and_csv_formats(results: Path) -> None:
+    s = summarize_results(results)
+    doc = json.loads(render_json(s))
+    assert doc["schema"] == "spinscope-corpus/1" and doc["articles"] == 18
+    rows = list(csv.DictReader(io.StringIO(render_csv(s))))
+    assert {r["outlet"] for r in rows} == set(OUTLETS)
+    assert all(float(r["per_1000_words"]) >= 0 for r in rows)
+    assert "per_1000_words:Loaded_Language" in rows[0]
+
+
+def test_corpus_cli_writes_each_format(results: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    for fmt in ("html", "json", "csv"):
+        out = tmp_path / f"report.{fmt}"
+        proc = subprocess.run([sys.executable, "-m", "spinscope", "corpus", str(results), "--out", str(out),
+                               "--format", fmt], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert out.stat().st_size > 100
+    bad = subprocess.run([sys.executable, "-m", "spinscope", "corpus", str(tmp_path / "nope.parquet"), "--out",
+                          str(tmp_path / "x.html")], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and "no results file" in bad.stderr

@@ -37,6 +37,17 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def parse_detectors(text: str | None) -> tuple[str, ...]:
+    """The detectors named in a comma-separated ``--detectors`` value (empty: none named); unknown names fail."""
+    from spinscope.detectors import REGISTRY
+
+    names = tuple(d.strip() for d in (text or "").split(",") if d.strip())
+    unknown = [d for d in names if d not in REGISTRY]
+    if unknown:
+        fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    return names
+
+
 def warn(message: str) -> None:
     print(f"spinscope: warning: {message}", file=sys.stderr)
 

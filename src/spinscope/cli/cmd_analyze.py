@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.app import app, fail, one_line_errors, warn
+from spinscope.cli.app import app, fail, one_line_errors, parse_detectors, warn
 
 
 class Format(StrEnum):
@@ -31,14 +31,9 @@ def build_options(
 ) -> object:
     """Map CLI flags onto the one Options object."""
     from spinscope.config import Options
-    from spinscope.detectors import DEFAULT_DETECTORS, REGISTRY
+    from spinscope.detectors import DEFAULT_DETECTORS
 
-    names = DEFAULT_DETECTORS
-    if detectors:
-        names = tuple(d.strip() for d in detectors.split(",") if d.strip())
-        unknown = [d for d in names if d not in REGISTRY]
-        if unknown:
-            fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    names = parse_detectors(detectors) or DEFAULT_DETECTORS
     for item in resolve or []:
         if ":" not in item:
             fail(f"--resolve wants HOST:ADDRESS, got {item!r}")

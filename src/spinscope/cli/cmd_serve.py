@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from spinscope.cli.app import app, fail, one_line_errors
+from spinscope.cli.app import app, fail, one_line_errors, parse_detectors
 
 
 @app.command("serve")
@@ -31,14 +31,10 @@ def serve(
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the web page and the HTTP API (POST /api/analyze, /api/analyze/batch, GET /api/techniques)."""
-    from spinscope.detectors import REGISTRY
     from spinscope.web.server import display_url, run
     from spinscope.web.settings import WebSettings
 
-    chosen = tuple(d.strip() for d in detectors.split(",") if d.strip()) or None
-    unknown = [d for d in chosen or () if d not in REGISTRY]
-    if unknown:
-        fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    chosen = parse_detectors(detectors) or None
     if model_threads == 0:
         model_threads = max(1, (os.cpu_count() or 1) // (workers * threads))
     settings = WebSettings(

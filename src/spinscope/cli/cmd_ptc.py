@@ -160,14 +160,15 @@ def train_ptc(ctx: typer.Context) -> None:
 
 
 @train_app.command(
-    "ptc-baseline",
+    "ptc-lexical",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
 )
 @one_line_errors
-def train_ptc_baseline(ctx: typer.Context) -> None:
-    """TF-IDF + logistic regression TC baseline, scored on the validation split. Needs scikit-learn."""
+def train_ptc_lexical(ctx: typer.Context) -> None:
+    """Lexical technique classifier (hashed TF-IDF + logistic regression): score on the validation split;
+    with --export DIR, write it beside the encoder model and pick its blend weight. Needs scikit-learn."""
     try:
-        from spinscope.train import ptc_baseline
+        from spinscope.train import ptc_lexical
     except ImportError as exc:
-        fail(f"the baseline needs scikit-learn: {exc}")
-    ptc_baseline.main(list(ctx.args))
+        fail(f"the lexical classifier needs scikit-learn: {exc}")
+    ptc_lexical.main(list(ctx.args))

@@ -7,7 +7,8 @@ Fills the report section ``headline`` (schema: resources/schema/headline.schema.
   teaser, question), with offsets into ``Article.text``;
 - ``stance``: agree / disagree / discuss / unrelated of the body towards the headline (FNC-1-trained
   MLP over encoder similarities, lexical overlap and refuting/hedging cues), with evidence: the body
-  sentences that most support or contradict the headline;
+  sentences that most support or contradict the headline. Only the headline and a few focus sentences
+  (the lead and the best lexical matches, ``fnc1.select_sentences``) are embedded: one small batch;
 - ``unsupported_terms``: headline content words whose stem never occurs in the body.
 
 Without a title or a body the section says ``available: false`` with a reason instead of failing.
@@ -22,9 +23,10 @@ import numpy as np
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.evaluation.fnc1 import NEGATION, REFUTE, body_info, content_stems, tokens
 from spinscope.spans import Region
 
-MAX_BODY_SENTENCES = 80  # embedding cost grows with sentences; later ones rarely change the stance
+MAX_BODY_SENTENCES = 400  # lexical features only; the encoder sees just the focus sentences
 EVIDENCE_MIN_SIM = 0.35
 # Words too generic to count as a headline claim the body must support.
 GENERIC = frozenset(
@@ -73,7 +75,10 @@ class HeadlineDetector(Detector):
         body = [s for s in article.analysable_sentences() if s.start >= region.end]
         encoder, clickbait, stance_model = self._models(context)
         body = body[:MAX_BODY_SENTENCES]
-        texts = [title] + [article.text[s.start : s.end] for s in body]
+        sentences = [article.text[s.start : s.end] for s in body]
+        stems = [content_stems(s) for s in sentences]
+        chosen = stance_model.select(title, stems)
+        texts = [title] + [sentences[i] for i in chosen]
         emb = context.cached("headline:embeddings", lambda: encoder.encode(texts))
         section: dict[str, Any] = {
             "available": True,
@@ -89,10 +94,9 @@ class HeadlineDetector(Detector):
             section["unsupported_terms"] = []
             section["reason"] = "the article has no body text to compare with the headline"
         else:
-            section["stance"] = self._stance_section(stance_model, title, emb[0], body, emb[1:], article.text)
-            section["unsupported_terms"] = unsupported_terms(
-                title, region.start, [article.text[s.start : s.end] for s in body]
-            )
+            info = body_info(sentences, emb[1:], chosen, stems)
+            section["stance"] = self._stance_section(stance_model, title, emb[0], body, info)
+            section["unsupported_terms"] = unsupported_terms(title, region.start, sentences)
             scores["headline_unrelated"] = section["stance"]["probabilities"]["unrelated"]
         return Findings(sections={"headline": section}, scores=scores)
 
@@ -108,13 +112,9 @@ class HeadlineDetector(Detector):
         }
 
     @staticmethod
-    def _stance_section(
-        model: Any, title: str, h_emb: np.ndarray, body: list[Region], b_emb: np.ndarray, text: str
-    ) -> dict[str, Any]:
-        from spinscope.evaluation.fnc1 import LABELS, body_info
+    def _stance_section(model: Any, title: str, h_emb: np.ndarray, body: list[Region], info: Any) -> dict[str, Any]:
+        from spinscope.evaluation.fnc1 import LABELS
 
-        sentences = [text[s.start : s.end] for s in body]
-        info = body_info(sentences, b_emb)
         x, sims = model.features(title, h_emb, info)
         prob = model.predict_proba(x)[0]
         label = LABELS[int(prob.argmax())]
@@ -124,11 +124,12 @@ class HeadlineDetector(Detector):
             sim = float(sims[i])
             if sim < EVIDENCE_MIN_SIM:
                 break
-            role = "contradicts" if _refutes(sentences[int(i)]) and label != "agree" else "supports"
+            k = info.selected[int(i)]
+            role = _role(info.sentences[k], label)
             evidence.append(
                 {
-                    "start": body[int(i)].start,
-                    "end": body[int(i)].end,
+                    "start": body[k].start,
+                    "end": body[k].end,
                     "role": role,
                     "score": round(min(max(sim, 0.0), 1.0), 4),
                 }
@@ -139,11 +140,17 @@ class HeadlineDetector(Detector):
         return {"label": label, "probabilities": probabilities, "evidence": evidence, "explanation": explanation}
 
 
-def _refutes(sentence: str) -> bool:
-    from spinscope.evaluation.fnc1 import NEGATION, REFUTE, tokens
+# Explicit refutation words: a matching sentence that uses one points at a contradiction whatever the label.
+_STRONG_REFUTE = REFUTE - NEGATION - {"despite", "doubt", "doubts", "doubtful", "dismiss", "dismissed", "dismisses"}
 
-    words = tokens(sentence)
-    return any(w in REFUTE or w in NEGATION for w in words)
+
+def _role(sentence: str, label: str) -> str:
+    """``contradicts`` when the sentence uses an explicit refutation word ("hoax", "false", "denied", ...),
+    whatever the overall label, or any refuting/negation word when the body is not judged to agree."""
+    words = set(tokens(sentence))
+    if words & _STRONG_REFUTE or (label != "agree" and words & (REFUTE | NEGATION)):
+        return "contradicts"
+    return "supports"
 
 
 def unsupported_terms(title: str, offset: int, body_sentences: list[str]) -> list[dict[str, Any]]:

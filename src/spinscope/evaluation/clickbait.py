@@ -6,9 +6,10 @@ docs/HEADLINE.md. Validation split: a headline is in validation when
 ``int(sha256("spinscope-clickbait-val:" + headline), 16) % 10 < 2`` (about 20%, independent of the
 provider's own sha256 % 5 hold-out).
 
-Model: logistic regression over [hashed word 1-2-gram + char 2-5-gram features (lower-cased, log counts,
-L2-normalised per group) | cue counts | sentence embedding]; weights in ``resources/models/clickbait/``
-(``weights.npz`` + ``card.json``), trained by ``spinscope.train.headline``.
+Model: logistic regression over [hashed TF-IDF word 1-3-grams + char 2-5-grams (lower-cased, sublinear
+TF, L2-normalised per block; :mod:`spinscope.inference.hashed_tfidf`) | cue counts | sentence embedding];
+weights in ``resources/models/clickbait/`` (``weights.npz`` + ``card.json``), trained by
+``spinscope.train.headline``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import gzip
 import hashlib
 import json
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from spinscope.errors import EvaluationError, ModelError
+from spinscope.inference.hashed_tfidf import Block, SparseLinear, char_grams, count, word_grams
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "resources" / "models" / "clickbait"
-HASH_BITS = 18
+HASH_BITS = 20
 VAL_SALT = "spinscope-clickbait-val:"
 
 _W = r"(?<![\w'])"
@@ -126,36 +127,17 @@ def cue_vector(headline: str) -> np.ndarray:
 N_CUE_FEATURES = len(CUE_NAMES) + 4
 
 
-def _bucket(gram: str) -> int:
-    return zlib.crc32(gram.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+_TOKENS = re.compile(r"(?u)\b\w+\b|[?!']")
 
 
-def ngram_features(headline: str) -> tuple[list[int], list[float]]:
-    """Hashed word 1-2-grams and char 2-5-grams (within words): parallel index and value lists."""
+def ngram_blocks(headline: str) -> list[Block]:
+    """Hashed counts of the lower-cased headline's word 1-3-grams (words, digits, ?, !, ') and of the
+    character 2-5-grams inside its words."""
     low = headline.lower()
-    words = re.findall(r"[a-z0-9']+|[?!]", low)
-    groups: list[dict[int, float]] = [{}, {}]
-    grams = [f"w:{w}" for w in words] + [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    for g in grams:
-        k = _bucket(g)
-        groups[0][k] = groups[0].get(k, 0.0) + 1.0
-    for w in words:
-        padded = f" {w} "
-        for n in range(2, 6):
-            for i in range(len(padded) - n + 1):
-                k = _bucket("c:" + padded[i : i + n])
-                groups[1][k] = groups[1].get(k, 0.0) + 1.0
-    idx: list[int] = []
-    val: list[float] = []
-    for grp in groups:
-        if not grp:
-            continue
-        vals = np.log1p(np.fromiter(grp.values(), dtype=np.float64))
-        vals /= np.linalg.norm(vals)
-        for k, v in zip(grp.keys(), vals, strict=True):
-            idx.append(k)
-            val.append(float(v))
-    return idx, val
+    return [
+        count(word_grams(_TOKENS.findall(low), 3, "w"), HASH_BITS),
+        count(char_grams(low.split(), 2, 5, "c"), HASH_BITS),
+    ]
 
 
 class ClickbaitModel:
@@ -166,25 +148,27 @@ class ClickbaitModel:
         path = self.model_dir / "weights.npz"
         if not path.is_file():
             raise ModelError(f"clickbait model missing: {path} (run spinscope train clickbait)")
+        self._ngrams = SparseLinear(path, HASH_BITS)
         try:
-            with np.load(path) as z:
-                self.w_ngram = z["w_ngram"].astype(np.float32)
-                self.w_cue = z["w_cue"].astype(np.float32)
-                self.w_emb = z["w_emb"].astype(np.float32)
-                self.bias = float(z["bias"])
-                self.emb_scale = float(z["emb_scale"])
-        except (OSError, KeyError, ValueError) as exc:
+            extra = self._ngrams.extra
+            self.w_cue = extra["w_cue"].astype(np.float32)
+            self.w_emb = extra["w_emb"].astype(np.float32)
+            self.bias = float(extra["bias"])
+            self.emb_scale = float(extra["emb_scale"])
+        except (KeyError, ValueError) as exc:
             raise ModelError(f"clickbait model {path} is corrupt: {exc}") from exc
-        if self.w_ngram.shape != (1 << HASH_BITS,) or self.w_cue.shape != (N_CUE_FEATURES,):
+        if self.w_cue.shape != (N_CUE_FEATURES,) or self._ngrams.w.shape[1] != 1:
             raise ModelError(f"clickbait model {path} does not match this version of spinscope")
+
+    def ngram_row(self, headline: str) -> Block:
+        return self._ngrams.row(ngram_blocks(headline))
 
     def predict_proba(self, headlines: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         if len(headlines) != len(embeddings):
             raise ValueError("one embedding per headline expected")
         z = np.full(len(headlines), self.bias, dtype=np.float64)
         for i, h in enumerate(headlines):
-            idx, val = ngram_features(h)
-            z[i] += float(np.dot(self.w_ngram[idx], np.asarray(val, dtype=np.float32)))
+            z[i] += float(self._ngrams.logits(self.ngram_row(h))[0])
             z[i] += float(np.dot(self.w_cue, cue_vector(h)))
         z += (np.asarray(embeddings, dtype=np.float32) @ self.w_emb) * self.emb_scale
         out: np.ndarray = 1.0 / (1.0 + np.exp(-z))

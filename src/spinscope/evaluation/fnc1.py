@@ -5,8 +5,12 @@ exact related label (agree/disagree/discuss) is right; reported as % of the best
 Validation split (keeps bodies apart): a Body ID is in validation when
 ``int(sha256("spinscope-fnc1-val:" + str(body_id)), 16) % 10 < 2``.
 
-Features per (headline, body) pair: sentence-encoder similarities of the headline to body sentences
-(max, second, top-3 mean, mean, std, first sentence, whole-body centroid), TF-IDF cosine, word/bigram
+Only a few body sentences are embedded (``FOCUS_SENTENCES``: the lead one plus those sharing the most
+IDF-weighted stems with the headline, chosen by ``select_sentences``), so the check costs a fixed, small
+encoder budget however long the body is; training, evaluation and run time select the same way.
+
+Features per (headline, body) pair: sentence-encoder similarities of the headline to the focus sentences
+(max, second, top-3 mean, mean, std, first sentence, focus centroid), TF-IDF cosine, word/bigram
 overlap, refuting / hedging / negation cue rates in the body and in the best-matching sentences, plus
 embedding interactions (h*s, |h-s|) with the best-matching sentence and the top-3 centroid. A small MLP
 (``resources/models/stance/weights.npz``, trained by ``spinscope.train.headline``) maps them to
@@ -172,25 +176,58 @@ def score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ features
+FOCUS_SENTENCES = 4  # body sentences embedded per headline: the lead one plus the best lexical matches
+FOCUS_LEAD = 1
+
+
 @dataclass
 class BodyInfo:
-    """What the features need from one body: sentences, their embeddings and token statistics."""
+    """What the features need from one body: all its sentences and their stems (lexical features), and
+    the embeddings of the focus sentences ``selected`` (indices into ``sentences``, ascending)."""
 
     sentences: list[str]
-    embeddings: np.ndarray  # (n_sentences, 384), unit rows
+    embeddings: np.ndarray  # (len(selected), 384), unit rows
     stems: list[list[str]]
     all_stems: Counter[str]
     centroid: np.ndarray
+    selected: list[int]
 
 
-def body_info(sentences: list[str], embeddings: np.ndarray) -> BodyInfo:
-    stems = [content_stems(s) for s in sentences]
+def body_info(
+    sentences: list[str], embeddings: np.ndarray, selected: Sequence[int] | None = None,
+    stems: list[list[str]] | None = None,
+) -> BodyInfo:
+    """``embeddings`` rows belong to ``selected`` sentences (all of them when ``selected`` is None)."""
+    stems = stems if stems is not None else [content_stems(s) for s in sentences]
     allc: Counter[str] = Counter()
     for st in stems:
         allc.update(st)
+    chosen = list(range(len(embeddings))) if selected is None else list(selected)
+    if len(chosen) != len(embeddings):
+        raise ValueError("one embedding per selected sentence expected")
     c = embeddings.mean(axis=0) if len(embeddings) else np.zeros(384, dtype=np.float32)
     c = c / max(float(np.linalg.norm(c)), 1e-9)
-    return BodyInfo(sentences, embeddings, stems, allc, c.astype(np.float32))
+    return BodyInfo(sentences, embeddings, stems, allc, c.astype(np.float32), chosen)
+
+
+def select_sentences(
+    headline: str, stems: Sequence[Sequence[str]], idf: dict[str, float], default_idf: float,
+    k: int = FOCUS_SENTENCES, lead: int = FOCUS_LEAD,
+) -> list[int]:
+    """The body sentences worth embedding for this headline: the first ``lead`` ones, then those with the
+    largest IDF-weighted overlap of content stems with the headline (earlier first on ties), ascending."""
+    h_set = set(content_stems(headline))
+    first = list(range(min(lead, len(stems))))
+    rest = sorted(
+        range(len(first), len(stems)),
+        key=lambda i: (-sum(idf.get(w, default_idf) for w in h_set.intersection(stems[i])), i),
+    )
+    return sorted(first + rest[: max(0, k - len(first))])
+
+
+def focus(body: BodyInfo, rows: Sequence[int]) -> BodyInfo:
+    """``body`` (embedded in full) restricted to the sentences ``rows``: what run time would have embedded."""
+    return body_info(body.sentences, body.embeddings[list(rows)], rows, body.stems)
 
 
 def _rate(words: Iterable[str], lexicon: frozenset[str]) -> float:
@@ -224,11 +261,11 @@ def pair_features(
     h_bi = set(zip(h_stems, h_stems[1:], strict=False))
     b_bi = {bg for st in body.stems for bg in zip(st, st[1:], strict=False)}
     bi_overlap = len(h_bi & b_bi) / max(len(h_bi), 1)
-    best_stems = set(body.stems[order[0]]) if body.stems else set()
+    best_stems = set(body.stems[body.selected[order[0]]]) if body.selected else set()
     best_overlap = len(h_set & best_stems) / max(len(h_set), 1)
     lead_stems = {w for st in body.stems[:2] for w in st}
     lead_overlap = len(h_set & lead_stems) / max(len(h_set), 1)
-    top_words = [w for i in top if i < len(body.sentences) for w in tokens(body.sentences[i])]
+    top_words = [w for i in top if i < len(body.selected) for w in tokens(body.sentences[body.selected[i]])]
     body_words = [w for s in body.sentences for w in tokens(s)]
     first = float(sims[0]) if len(body.embeddings) else 0.0
     scalars = np.array(
@@ -288,9 +325,19 @@ class StanceModel:
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"stance model in {self.model_dir} is corrupt: {exc}") from exc
 
+    def select(self, headline: str, stems: Sequence[Sequence[str]]) -> list[int]:
+        """Indices of the body sentences to embed for ``headline`` (see ``select_sentences``)."""
+        return select_sentences(headline, stems, self.idf, self.default_idf)
+
     def features(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> tuple[np.ndarray, np.ndarray]:
+        """Feature row and the headline's cosine to each embedded (selected) body sentence."""
         scalars, inter, sims = pair_features(headline, h_emb, body, self.idf, self.default_idf)
         return np.concatenate([scalars, inter]), sims
+
+    def pair_row(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> np.ndarray:
+        """Features of a pair whose body was embedded in full (evaluation, training): restricted first
+        to the sentences run time would embed."""
+        return self.features(headline, h_emb, focus(body, self.select(headline, body.stems)))[0]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities (rows follow ``LABELS``) for feature rows ``x``."""
@@ -339,7 +386,7 @@ def predict_pairs(
     infos = encode_bodies({b: bodies[b] for b in {b for _, b, _ in pairs}}, encoder)
     heads = sorted({h for h, _, _ in pairs})
     h_emb = dict(zip(heads, encoder.encode(heads), strict=True))
-    x = np.stack([model.features(h, h_emb[h], infos[b])[0] for h, b, _ in pairs])
+    x = np.stack([model.pair_row(h, h_emb[h], infos[b]) for h, b, _ in pairs])
     prob = model.predict_proba(x)
     return [LABELS[i] for i in prob.argmax(axis=1)]
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
+from spinscope.inference.ptc_lexical import LexicalTC
 from spinscope.inference.windows import (
     Tokens,
     best_window,
@@ -90,6 +91,8 @@ class PTCModel:
         self._tokenizer: Any = None
         self._heads: dict[str, np.ndarray] = {}
         self.config: dict[str, Any] = {}
+        self._lexical: LexicalTC | None = None
+        self._lexical_weight = 0.0
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
@@ -107,6 +110,12 @@ class PTCModel:
                 self._heads = {k: z[k].astype(np.float32) for k in z.files}
             self._tokenizer = load_tokenizer(files[2])
             self.config = json.loads(files[3].read_text(encoding="utf-8"))
+            blend = self.config.get("tc_blend") or {}
+            if float(blend.get("lexical_weight", 0.0)) > 0:
+                self._lexical = LexicalTC(self.model_dir)
+                self._lexical_weight = float(blend["lexical_weight"])
+                if not self._lexical.available():
+                    raise ModelError(f"PTC model file missing: {self._lexical.path}")
         except Exception as exc:
             raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
         self._session = session
@@ -202,8 +211,11 @@ class PTCModel:
                 out.append((s, e, float(p_in[a:b].mean()), a, b))
         return out
 
-    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
-        """Technique probabilities (len(ranges), 14) for character spans of the encoded text."""
+    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]], *, blend: bool = True) -> np.ndarray:
+        """Technique probabilities (len(ranges), 14) for character spans of the encoded text: the encoder's
+        technique head, blended (``config.json`` ``tc_blend``, weight picked on validation) with the lexical
+        n-gram classifier unless ``blend`` is False."""
+        self.load()
         if not ranges:
             return np.zeros((0, len(self.techniques)), np.float32)
         off = enc.tokens.offsets
@@ -217,7 +229,11 @@ class PTCModel:
             rows.append(np.concatenate([seg.mean(0), seg.max(0), span_features(enc.text, lower, s, e, tend)]))
         x = np.stack(rows).astype(np.float32)
         h = _gelu(x @ self._heads["tc1_w"].T + self._heads["tc1_b"])
-        return _softmax(h @ self._heads["tc2_w"].T + self._heads["tc2_b"])
+        probs = _softmax(h @ self._heads["tc2_w"].T + self._heads["tc2_b"])
+        if blend and self._lexical is not None:
+            w = self._lexical_weight
+            probs = (1.0 - w) * probs + w * self._lexical.predict_proba(enc.text, ranges)
+        return probs
 
     def predict(self, text: str, segments: Sequence[tuple[int, int]] | None = None,
                 threshold: float | None = None) -> list[SpanPrediction]:

@@ -24,24 +24,26 @@ from spinscope.train.common import sha256_file
 
 DATA_DEFAULT = Path(os.environ.get("SPINSCOPE_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
 MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
+MIN_DF = 2  # an n-gram must occur in two training headlines to enter the vocabulary
 
 
 # ----------------------------------------------------------------------------------------- clickbait
-def _clickbait_matrix(heads: list[str], emb: np.ndarray, emb_scale: float) -> Any:
+def _clickbait_matrix(blocks: list[list[Any]], idf: dict[int, float], heads: list[str],
+                      emb: np.ndarray, emb_scale: float) -> Any:
     import scipy.sparse as sp
 
-    from spinscope.evaluation.clickbait import HASH_BITS, cue_vector, ngram_features
+    from spinscope.evaluation.clickbait import HASH_BITS, cue_vector
+    from spinscope.inference.hashed_tfidf import tfidf
 
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    for i, h in enumerate(heads):
-        idx, val = ngram_features(h)
-        rows.extend([i] * len(idx))
-        cols.extend(idx)
-        vals.extend(val)
+    for i, b in enumerate(blocks):
+        for k, v in tfidf(b, idf).items():
+            rows.append(i)
+            cols.append(k)
+            vals.append(v)
     ng = sp.csr_matrix((vals, (rows, cols)), shape=(len(heads), 1 << HASH_BITS), dtype=np.float32)
-    ng.sum_duplicates()
     cues = sp.csr_matrix(np.stack([cue_vector(h) for h in heads]))
     return sp.hstack([ng, cues, sp.csr_matrix(emb * emb_scale)], format="csr")
 
@@ -54,9 +56,11 @@ def train_clickbait(data: Path, out: Path, seed: int = 13) -> dict[str, Any]:
         N_CUE_FEATURES,
         binary_metrics,
         load_corpus,
+        ngram_blocks,
         ptc_titles,
         split,
     )
+    from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear
     from spinscope.inference.sentence_encoder import SentenceEncoder
 
     t0 = time.time()
@@ -67,23 +71,29 @@ def train_clickbait(data: Path, out: Path, seed: int = 13) -> dict[str, Any]:
     va_h, va_y = [h for h, _ in val], np.array([y for _, y in val])
     tr_e, va_e = enc.encode(tr_h), enc.encode(va_h)
     emb_scale = 2.0
-    x_tr = _clickbait_matrix(tr_h, tr_e, emb_scale)
-    # Model selection on an inner split of train (every 10th training item), never on validation.
-    inner = np.arange(len(tr_h)) % 10 == 0
+    tr_b = [ngram_blocks(h) for h in tr_h]
+    idf = fit_idf(tr_b, min_df=MIN_DF)  # vocabulary and idf from the training headlines only
+    x_tr = _clickbait_matrix(tr_b, idf, tr_h, tr_e, emb_scale)
+    # Model selection by 5-fold cross-validation on train (item i in fold i % 5), never on validation.
+    fold = np.arange(len(tr_h)) % 5
     search: dict[str, float] = {}
-    for c in (1.0, 3.0, 10.0, 30.0):
-        clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=seed)
-        clf.fit(x_tr[~inner], tr_y[~inner])
-        search[str(c)] = float((clf.predict(x_tr[inner]) == tr_y[inner]).mean())
+    for c in (3.0, 10.0, 30.0, 100.0):
+        accs = []
+        for f in range(5):
+            clf = LogisticRegression(C=c, solver="liblinear", max_iter=3000, random_state=seed)
+            clf.fit(x_tr[fold != f], tr_y[fold != f])
+            accs.append(float((clf.predict(x_tr[fold == f]) == tr_y[fold == f]).mean()))
+        search[str(c)] = round(float(np.mean(accs)), 5)
     best_c = float(max(search, key=lambda k: search[k]))
-    clf = LogisticRegression(C=best_c, solver="liblinear", max_iter=2000, random_state=seed)
+    clf = LogisticRegression(C=best_c, solver="liblinear", max_iter=3000, random_state=seed)
     clf.fit(x_tr, tr_y)
     coef = clf.coef_[0].astype(np.float32)
     n_ng = 1 << HASH_BITS
     out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
+    kept = save_sparse_linear(
         out / "weights.npz",
-        w_ngram=coef[:n_ng].astype(np.float16).astype(np.float32),
+        idf,
+        coef[:n_ng, None],
         w_cue=coef[n_ng : n_ng + N_CUE_FEATURES],
         w_emb=coef[n_ng + N_CUE_FEATURES :],
         bias=np.float32(clf.intercept_[0]),
@@ -98,7 +108,8 @@ def train_clickbait(data: Path, out: Path, seed: int = 13) -> dict[str, Any]:
     p_pt = model.predict_proba(titles, enc.encode(titles))
     card = {
         "name": "spinscope clickbait headline model",
-        "kind": "logistic regression (liblinear) on hashed word/char n-grams + cue counts + MiniLM embedding",
+        "kind": "logistic regression (liblinear) on hashed TF-IDF word 1-3-grams and char 2-5-grams + cue counts + "
+        "MiniLM embedding",
         "command": "python -m spinscope.train.headline clickbait  (= spinscope train clickbait)",
         "data": {
             "corpus": "Chakraborty et al. 2016 clickbait corpus, 80% copy in shared/data/clickbait",
@@ -111,8 +122,10 @@ def train_clickbait(data: Path, out: Path, seed: int = 13) -> dict[str, Any]:
             "hash_bits": HASH_BITS,
             "emb_scale": emb_scale,
             "C": best_c,
-            "C_search_inner": search,
+            "C_search_cv5_accuracy": search,
             "lowercased_ngrams": True,
+            "ngram_vocabulary_buckets": kept,
+            "min_df": MIN_DF,
             "ngram_weights": "float16-rounded",
         },
         "seed": seed,
@@ -136,8 +149,10 @@ def _inner_body(body_id: int) -> bool:
 
 
 def _stance_features(data: Path, cache: Path | None) -> dict[str, Any]:
-    """Features of every FNC-1 train pair, with the IDF table fitted on the training bodies only."""
+    """Features of every FNC-1 train pair, with the IDF table fitted on the training bodies only.
+    ``cache``: a pickle of the sentence and headline embeddings, written on first use and reused."""
     import math
+    import pickle
     from collections import Counter
 
     from spinscope.evaluation.fnc1 import (
@@ -163,15 +178,23 @@ def _stance_features(data: Path, cache: Path | None) -> dict[str, Any]:
     n_docs = len(train_ids) + len(train_heads)
     idf = {w: round(math.log((n_docs + 1) / (c + 1)) + 1, 3) for w, c in df.items() if c >= 2}
     default_idf = round(math.log((n_docs + 1) / 2) + 1, 3)
-    enc = SentenceEncoder()
     t0 = time.time()
-    infos = encode_bodies(bodies, enc)
-    heads = sorted({h for h, _, _ in pairs})
-    h_emb = dict(zip(heads, enc.encode(heads), strict=True))
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as f:
+            infos, h_emb = pickle.load(f)  # noqa: S301 - our own cache file
+    else:
+        enc = SentenceEncoder()
+        infos = encode_bodies(bodies, enc)
+        heads = sorted({h for h, _, _ in pairs})
+        h_emb = dict(zip(heads, enc.encode(heads), strict=True))
+        if cache is not None:
+            with cache.open("wb") as f:
+                pickle.dump((infos, h_emb), f)
     encode_s = time.time() - t0
     model = StanceModel.__new__(StanceModel)
     model.idf, model.default_idf = idf, default_idf
-    x = np.stack([model.features(h, h_emb[h], infos[b])[0] for h, b, _ in pairs])
+    # Every body sentence is embedded once; each pair then sees only the focus sentences run time embeds.
+    x = np.stack([model.pair_row(h, h_emb[h], infos[b]) for h, b, _ in pairs])
     from spinscope.evaluation.fnc1 import LABELS
 
     y = np.array([LABELS.index(str(g)) for _, _, g in pairs])
@@ -190,22 +213,13 @@ def _stance_features(data: Path, cache: Path | None) -> dict[str, Any]:
 def train_stance(
     data: Path, out: Path, seed: int = 13, cache: Path | None = None, hidden: int = 128, epochs: int = 16
 ) -> dict[str, Any]:
-    import pickle
-
     import torch
 
-    from spinscope.evaluation.fnc1 import LABELS, StanceModel, is_validation_body, score
+    from spinscope.evaluation.fnc1 import FOCUS_LEAD, FOCUS_SENTENCES, LABELS, StanceModel, is_validation_body, score
 
     t0 = time.time()
     fdir = data / "fnc1"
-    if cache is not None and cache.is_file():
-        with cache.open("rb") as f:
-            feats = pickle.load(f)  # noqa: S301 - our own cache file
-    else:
-        feats = _stance_features(data, cache)
-        if cache is not None:
-            with cache.open("wb") as f:
-                pickle.dump(feats, f)
+    feats = _stance_features(data, cache)
     x, y, bid = feats["x"], feats["y"], feats["bid"]
     val = np.array([is_validation_body(int(b)) for b in bid])
     inner = np.array([_inner_body(int(b)) for b in bid]) & ~val
@@ -295,6 +309,8 @@ def train_stance(
             "body_sentences_embedded": feats["n_sentences"],
         },
         "settings": {
+            "focus_sentences": FOCUS_SENTENCES,
+            "focus_lead": FOCUS_LEAD,
             "hidden": hidden,
             "epochs_max": epochs,
             "epochs_chosen": best_epochs,
@@ -322,7 +338,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA_DEFAULT)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--cache", type=Path, default=None, help="stance: pickle of pair features to reuse")
+    ap.add_argument("--cache", type=Path, default=None, help="stance: pickle of sentence embeddings to reuse")
     args = ap.parse_args()
     if args.task == "clickbait":
         card = train_clickbait(args.data, args.out or MODELS / "clickbait", args.seed)

@@ -263,7 +263,7 @@ def export(model, out: Path, meta: dict) -> dict:  # type: ignore[no-untyped-def
 
 
 def tune_threshold(out: Path, texts: dict[str, str], gold: list[Annotation], val_ids: list[str],
-                   grid: tuple[float, ...] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55)) -> dict:
+                   grid: tuple[float, ...] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)) -> dict:
     """Pick the SI threshold and span post-processing (gap joining, minimum length) on the validation
     split with the exported int8 model: model selection only."""
     import itertools

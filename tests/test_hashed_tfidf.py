@@ -55,6 +55,8 @@ def test_sparse_linear_round_trip(tmp_path: Path) -> None:
     assert m.row([{bx: 1.0}]) == {bx: pytest.approx(1.0)}
     np.testing.assert_allclose(m.logits({bx: 2.0}), [2.0, -4.0, 1.0])
     np.testing.assert_allclose(m.logits({}), [0, 0, 0])
+    blocks = [{bx: 3.0, bucket("unseen", 10): 1.0}, {bx: 1.0}]  # the numpy fast path = logits(row(...))
+    np.testing.assert_allclose(m.score(blocks, (1.0, 0.5)), m.logits(m.row(blocks, (1.0, 0.5))), rtol=1e-5)
     assert m.extra["bias"].tolist() == [1, 1, 1]
     (tmp_path / "bad.npz").write_bytes(b"nope")
     with pytest.raises(ModelError):

@@ -168,7 +168,7 @@ class ClickbaitModel:
             raise ValueError("one embedding per headline expected")
         z = np.full(len(headlines), self.bias, dtype=np.float64)
         for i, h in enumerate(headlines):
-            z[i] += float(self._ngrams.logits(self.ngram_row(h))[0])
+            z[i] += float(self._ngrams.score(ngram_blocks(h))[0])
             z[i] += float(np.dot(self.w_cue, cue_vector(h)))
         z += (np.asarray(embeddings, dtype=np.float32) @ self.w_emb) * self.emb_scale
         out: np.ndarray = 1.0 / (1.0 + np.exp(-z))

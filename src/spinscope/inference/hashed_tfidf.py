@@ -46,10 +46,16 @@ def char_grams(words: Iterable[str], lo: int, hi: int, tag: str) -> list[str]:
     return out
 
 
-def count(grams: Iterable[str], bits: int) -> Block:
+def count(grams: Iterable[str], bits: int, memo: dict[str, int] | None = None) -> Block:
+    """Counts per bucket; ``memo`` (gram -> bucket) saves re-hashing grams seen before in the same job."""
     d: Block = {}
     for g in grams:
-        k = bucket(g, bits)
+        if memo is None:
+            k = bucket(g, bits)
+        else:
+            k = memo.get(g, -1)
+            if k < 0:
+                k = memo[g] = bucket(g, bits)
         d[k] = d.get(k, 0.0) + 1.0
     return d
 
@@ -119,6 +125,24 @@ class SparseLinear:
     def row(self, blocks: Sequence[Block], scales: Sequence[float] | None = None) -> Block:
         """The TF-IDF feature row of ``blocks`` over this model's vocabulary."""
         return tfidf(blocks, self.idf({k for b in blocks for k in b}), scales)
+
+    def score(self, blocks: Sequence[Block], scales: Sequence[float] | None = None) -> np.ndarray:
+        """``logits(row(blocks, scales))`` computed block by block in numpy (the run-time fast path)."""
+        out = np.zeros(self.w.shape[1], np.float32)
+        for bi, d in enumerate(blocks):
+            if not d:
+                continue
+            keys = np.fromiter(d.keys(), np.int64, len(d))
+            counts = np.fromiter(d.values(), np.float32, len(d))
+            pos, hit = self._find(keys)
+            if not hit.any():
+                continue
+            pos = pos[hit]
+            v = (1.0 + np.log(counts[hit])) * self._idf[pos]
+            norm = float(np.sqrt(v @ v)) or 1.0
+            scale = 1.0 if scales is None else scales[bi]
+            out += (scale / norm) * (v @ self.w[pos])
+        return out
 
     def logits(self, row: Block) -> np.ndarray:
         out = np.zeros(self.w.shape[1], np.float32)

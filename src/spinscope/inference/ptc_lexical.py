@@ -32,13 +32,13 @@ def sentence_of(text: str, start: int, end: int) -> str:
     return text[a : b if b >= 0 else len(text)]
 
 
-def ngram_blocks(span: str, context: str) -> list[Block]:
+def ngram_blocks(span: str, context: str, memo: dict[str, int] | None = None) -> list[Block]:
     """Raw counts per hash bucket for the three blocks: span words, span characters, context words."""
     sw = WORD.findall(span.lower())
     return [
-        count(word_grams(sw, 2, "w"), HASH_BITS),
-        count(char_grams(span.lower().split(), 2, 4, "c"), HASH_BITS),
-        count(word_grams(WORD.findall(context.lower()), 2, "x"), HASH_BITS),
+        count(word_grams(sw, 2, "w"), HASH_BITS, memo),
+        count(char_grams(span.lower().split(), 2, 4, "c"), HASH_BITS, memo),
+        count(word_grams(WORD.findall(context.lower()), 2, "x"), HASH_BITS, memo),
     ]
 
 
@@ -61,9 +61,11 @@ class LexicalTC:
         w_feat, bias = m.extra["w_feat"].astype(np.float32), m.extra["bias"].astype(np.float32)
         lower, tend = text.lower(), title_end_of(text)
         out = np.zeros((len(ranges), m.w.shape[1]), np.float32)
+        memo: dict[str, int] = {}  # spans of one article share words and sentences
         for i, (s, e) in enumerate(ranges):
-            row = m.row(ngram_blocks(text[s:e], sentence_of(text, s, e)), BLOCK_SCALES)
-            out[i] = m.logits(row) + FEATURE_SCALE * span_features(text, lower, s, e, tend) @ w_feat + bias
+            blocks = ngram_blocks(text[s:e], sentence_of(text, s, e), memo)
+            out[i] = m.score(blocks, BLOCK_SCALES) + FEATURE_SCALE * span_features(text, lower, s, e, tend) @ w_feat
+        out += bias
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
         out /= out.sum(axis=1, keepdims=True)

@@ -132,6 +132,7 @@ def test_long_body_embeds_only_focus_sentences_and_maps_evidence(detector: Headl
     """A 60-sentence body: the encoder sees the headline and FOCUS_SENTENCES sentences, and the evidence
     points at the body sentence that matches the headline, wherever it is."""
     from spinscope.evaluation.fnc1 import FOCUS_SENTENCES
+    from spinscope.evaluation.fnc1 import MAX_TOKENS as STANCE_MAX_TOKENS
 
     filler = " ".join(f"Item {i} of the agenda concerned road maintenance in district {i}." for i in range(60))
     text = (
@@ -148,14 +149,46 @@ def test_long_body_embeds_only_focus_sentences_and_maps_evidence(detector: Headl
             self.inner = SentenceEncoder()
             self.seen: list[str] = []
 
-        def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        def encode(self, texts: list[str], max_tokens: int | None = None):  # type: ignore[no-untyped-def]
             self.seen.extend(texts)
-            return self.inner.encode(texts)
+            self.max_tokens = max_tokens
+            return self.inner.encode(texts, max_tokens=max_tokens)
 
     enc = CountingEncoder()
     resources = Resources()
     resources.get("sentence_encoder", lambda: enc)
     h = detector.detect(article, Context(resources=resources)).sections["headline"]
     assert len(enc.seen) == 1 + FOCUS_SENTENCES
+    assert enc.max_tokens == STANCE_MAX_TOKENS  # the same cap as training and `spinscope eval fnc1`
     ev = h["stance"]["evidence"]
     assert ev and "volcano erupted" in article.text[ev[0]["start"] : ev[0]["end"]]
+
+
+def test_encoder_token_cap_matches_encoding_a_truncated_text() -> None:
+    """``max_tokens`` embeds the first max_tokens - 1 wordpieces plus [SEP]; short texts are untouched."""
+    import numpy as np
+
+    from spinscope.inference.sentence_encoder import SentenceEncoder
+
+    enc = SentenceEncoder()
+    long = " ".join(["The committee postponed the vote on the budget again."] * 12)
+    short = "The committee postponed the vote."
+    full = enc.encode([long, short])
+    capped = enc.encode([long, short], max_tokens=16)
+    assert np.allclose(full[1], capped[1], atol=1e-5)
+    assert float(full[0] @ capped[0]) < 0.9999
+    enc._load()
+    ids = enc._tokenizer.encode(long).ids
+    first = enc._tokenizer.decode(ids[1:15])
+    again = enc.encode([first], max_tokens=16)[0]
+    assert float(again @ capped[0]) > 0.999
+
+
+def test_thread_budget_reaches_the_shared_sentence_encoder() -> None:
+    """``ptc_threads`` caps every onnxruntime session of an analysis, the headline's encoder included: batch
+    workers and the web server size their thread budgets with it, and an uncapped session oversubscribes."""
+    an = Analyzer(Options(detectors=("headline",), extra={"ptc_threads": "1"}))
+    an.analyze_article(article_from_text(ARTICLE))
+    encoder = an.resources.get("sentence_encoder", lambda: None)
+    assert encoder is not None and encoder.threads == 1
+    assert encoder._session.get_session_options().intra_op_num_threads == 1

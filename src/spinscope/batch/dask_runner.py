@@ -18,7 +18,7 @@ from distributed import Client, Future, WorkerPlugin, as_completed, get_worker
 
 from spinscope.analyzer import Analyzer
 from spinscope.batch.results import dumps, error_record
-from spinscope.batch.worker import Job, Line, analyze_job, apply_thread_budget, error_message, warm_up
+from spinscope.batch.worker import Job, Line, analyze_job, error_message, warm_up
 from spinscope.config import Options
 
 PLUGIN_PREFIX = "spinscope-analyzer"
@@ -38,7 +38,6 @@ class AnalyzerPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         self.analyzer = Analyzer(self.options)
-        apply_thread_budget(self.analyzer)
         self.worker_name = str(worker.address)
         try:
             warm_up(self.analyzer)

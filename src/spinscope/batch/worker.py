@@ -70,20 +70,6 @@ def analyze_job(analyzer: Analyzer, job: Job, worker: str) -> Line:
     return job.id, rec["status"], dumps(rec)
 
 
-def apply_thread_budget(analyzer: Analyzer) -> None:
-    """Give the shared sentence encoder the per-worker onnxruntime thread budget (``ptc_threads``, set by
-    the batch runner to cores / workers): with every worker using all cores, onnxruntime's spinning
-    thread pools oversubscribe the CPU and a batch run gets many times slower."""
-    threads = analyzer.options.extra.get("ptc_threads")
-    if not threads:
-        return
-    try:
-        from spinscope.inference.sentence_encoder import SentenceEncoder
-    except ImportError:
-        return
-    analyzer.resources.get("sentence_encoder", lambda: SentenceEncoder(threads=int(threads)))
-
-
 def warm_up(analyzer: Analyzer) -> None:
     """Load every detector's models now, so the first record does not pay for it (and, on Dask,
     so threads of one worker never race to build the same lazy model)."""
@@ -105,7 +91,6 @@ def worker_name() -> str:
 def analyzer_for(options_blob: bytes) -> Analyzer:
     options: Options = pickle.loads(options_blob)
     analyzer = Analyzer(options)
-    apply_thread_budget(analyzer)
     try:
         warm_up(analyzer)
     except Exception:  # noqa: S110 - a broken model shows up as error records, with its message

@@ -23,6 +23,7 @@ import numpy as np
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.evaluation.fnc1 import MAX_TOKENS as STANCE_MAX_TOKENS
 from spinscope.evaluation.fnc1 import NEGATION, REFUTE, body_info, content_stems, tokens
 from spinscope.spans import Region
 
@@ -53,6 +54,12 @@ class HeadlineDetector(Detector):
     def __init__(self) -> None:
         self._clickbait: Any = None
         self._stance: Any = None
+        self._threads: int | None = None
+
+    def configure(self, options: Any) -> None:
+        """``ptc_threads`` (the analysis's onnxruntime thread budget) also sizes the shared sentence encoder."""
+        threads = options.extra.get("ptc_threads")
+        self._threads = int(threads) if threads else None
 
     # ---------------------------------------------------------------- models (lazy, cached on self)
     def _models(self, context: Context) -> tuple[Any, Any, Any]:
@@ -60,7 +67,7 @@ class HeadlineDetector(Detector):
         from spinscope.evaluation.fnc1 import StanceModel
         from spinscope.inference.sentence_encoder import SentenceEncoder
 
-        encoder = context.resources.get("sentence_encoder", SentenceEncoder)
+        encoder = context.resources.get("sentence_encoder", lambda: SentenceEncoder(threads=self._threads))
         if self._clickbait is None:
             self._clickbait = ClickbaitModel()
         if self._stance is None:
@@ -79,7 +86,7 @@ class HeadlineDetector(Detector):
         stems = [content_stems(s) for s in sentences]
         chosen = stance_model.select(title, stems)
         texts = [title] + [sentences[i] for i in chosen]
-        emb = context.cached("headline:embeddings", lambda: encoder.encode(texts))
+        emb = context.cached("headline:embeddings", lambda: encoder.encode(texts, max_tokens=STANCE_MAX_TOKENS))
         section: dict[str, Any] = {
             "available": True,
             "reason": None,
@@ -157,7 +164,7 @@ def unsupported_terms(title: str, offset: int, body_sentences: list[str]) -> lis
     """Headline content words (and numbers) whose stem appears nowhere in the body."""
     from spinscope.evaluation.fnc1 import STOPWORDS, stem, tokens
 
-    body_stems = {stem(w) for s in body_sentences for w in tokens(s)}
+    body_stems = {stem(w) for w in {w for s in body_sentences for w in tokens(s)}}  # each distinct word once
     body_prefixes = {w[:5] for w in body_stems if len(w) >= 5}
     out: list[dict[str, Any]] = []
     seen: set[str] = set()

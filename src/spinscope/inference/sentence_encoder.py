@@ -61,8 +61,10 @@ class SentenceEncoder:
         self._inputs = tuple(i.name for i in session.get_inputs())
         self._session = session
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return a float32 array (len(texts), 384) of L2-normalised embeddings."""
+    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
+        """Return a float32 array (len(texts), 384) of L2-normalised embeddings.
+
+        ``max_tokens`` (with [CLS] and [SEP]) cuts each text shorter than the encoder's ``max_length``."""
         if self._session is None:
             self._load()
         n = len(texts)
@@ -70,17 +72,17 @@ class SentenceEncoder:
         if n == 0:
             return out
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(-lengths, kind="stable")  # similar lengths share a batch: less padding
-        for b in range(0, n, self.batch_size):
-            idx = order[b : b + self.batch_size]
+        rows = [e.ids for e in encodings]
+        if max_tokens is not None and max_tokens >= 2:
+            rows = [r if len(r) <= max_tokens else r[: max_tokens - 1] + [r[-1]] for r in rows]  # keep [SEP]
+        lengths = np.array([len(r) for r in rows])
+        for idx in _length_batches(lengths, self.batch_size):
             width = int(lengths[idx].max())
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
-                e = encodings[i]
-                ids[row, : len(e.ids)] = e.ids
-                mask[row, : len(e.ids)] = 1
+                ids[row, : lengths[i]] = rows[i]
+                mask[row, : lengths[i]] = 1
             feeds = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
@@ -90,3 +92,16 @@ class SentenceEncoder:
             norm = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[idx] = pooled / np.clip(norm, 1e-12, None)
         return out
+
+
+def _length_batches(lengths: np.ndarray, batch_size: int, min_fill: float = 0.75) -> list[np.ndarray]:
+    """Indices grouped longest first; a batch closes when full or when the next text is shorter than
+    ``min_fill`` of the batch's longest, so padding never wastes more than a quarter of a batch."""
+    order = np.argsort(-lengths, kind="stable")
+    batches: list[np.ndarray] = []
+    start = 0
+    for k in range(1, len(order) + 1):
+        if k == len(order) or k - start >= batch_size or lengths[order[k]] < min_fill * lengths[order[start]]:
+            batches.append(order[start:k])
+            start = k
+    return batches

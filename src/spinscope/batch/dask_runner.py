@@ -20,6 +20,7 @@ from spinscope.analyzer import Analyzer
 from spinscope.batch.results import dumps, error_record
 from spinscope.batch.worker import Job, Line, analyze_job, error_message, warm_up
 from spinscope.config import Options
+from spinscope.inference.native_threads import cap_native_threads
 
 PLUGIN_PREFIX = "spinscope-analyzer"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.:@+=-]{1,96}$")
@@ -43,6 +44,7 @@ class AnalyzerPlugin(WorkerPlugin):
             warm_up(self.analyzer)
         except Exception:  # noqa: S110 - a broken model shows up as error records, with its message
             pass
+        cap_native_threads(self.options)
         self.loads += 1
 
     def teardown(self, worker: Any) -> None:

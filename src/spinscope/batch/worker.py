@@ -21,6 +21,7 @@ from spinscope.analyzer import Analyzer
 from spinscope.batch.results import dumps, error_record, ok_record
 from spinscope.config import Options
 from spinscope.errors import SpinscopeError
+from spinscope.inference.native_threads import cap_native_threads
 
 WARM_UP_TEXT = (
     "Officials warn of a shocking crisis\n\n"
@@ -95,6 +96,7 @@ def analyzer_for(options_blob: bytes) -> Analyzer:
         warm_up(analyzer)
     except Exception:  # noqa: S110 - a broken model shows up as error records, with its message
         pass
+    cap_native_threads(options)  # after warm-up: the pools the models load are capped too
     return analyzer
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from spinscope.analyzer import Analyzer
 from spinscope.article import Article
 from spinscope.errors import BlockedAddressError, FetchError, InputError, ModelError, SpinscopeError
+from spinscope.inference.native_threads import cap_native_threads
 from spinscope.web.settings import WebSettings
 
 log = logging.getLogger("spinscope.web")
@@ -155,6 +156,7 @@ class AnalysisService:
             example = resources.files("spinscope").joinpath("resources/examples/example.txt")
             text = example.read_text("utf-8") if example.is_file() else WARM_UP_TEXT
             self.analyzer.analyze_article(self._article_from_text(text, ""))
+            cap_native_threads(self.analyzer.options)  # with a model_threads budget, BLAS/OpenMP pools too
             self.ready = True
         except Exception as exc:  # keep serving; requests will report the real error
             self.warm_up_error = f"{type(exc).__name__}: {exc}"

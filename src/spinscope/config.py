@@ -20,3 +20,10 @@ class Options:
     outlet_overrides: Path | None = None  # TOML or CSV file of outlet ratings to add or correct
     user_agent: str = "spinscope/0.1 (+https://github.com/spinscope)"
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def model_threads(self) -> int | None:
+        """The analysis's thread budget for model sessions and native pools (``extra["ptc_threads"]``; None: the
+        libraries' defaults). Batch runs set it per worker, `spinscope serve` from ``--model-threads``."""
+        threads = self.extra.get("ptc_threads")
+        return int(threads) if threads else None

@@ -22,9 +22,20 @@ from typing import Any, ClassVar
 import numpy as np
 
 from spinscope.article import Article
+from spinscope.config import Options
 from spinscope.detectors.base import Context, Detector, Findings
+from spinscope.evaluation.fnc1 import (
+    LABELS,
+    NEGATION,
+    REFUTE,
+    STOPWORDS,
+    StanceModel,
+    body_info,
+    content_stems,
+    stem,
+    tokens,
+)
 from spinscope.evaluation.fnc1 import MAX_TOKENS as STANCE_MAX_TOKENS
-from spinscope.evaluation.fnc1 import NEGATION, REFUTE, body_info, content_stems, tokens
 from spinscope.spans import Region
 
 MAX_BODY_SENTENCES = 400  # lexical features only; the encoder sees just the focus sentences
@@ -56,15 +67,13 @@ class HeadlineDetector(Detector):
         self._stance: Any = None
         self._threads: int | None = None
 
-    def configure(self, options: Any) -> None:
-        """``ptc_threads`` (the analysis's onnxruntime thread budget) also sizes the shared sentence encoder."""
-        threads = options.extra.get("ptc_threads")
-        self._threads = int(threads) if threads else None
+    def configure(self, options: Options) -> None:
+        """The analysis's thread budget (``ptc_threads``) also sizes the shared sentence encoder."""
+        self._threads = options.model_threads
 
     # ---------------------------------------------------------------- models (lazy, cached on self)
     def _models(self, context: Context) -> tuple[Any, Any, Any]:
         from spinscope.evaluation.clickbait import ClickbaitModel
-        from spinscope.evaluation.fnc1 import StanceModel
         from spinscope.inference.sentence_encoder import SentenceEncoder
 
         encoder = context.resources.get("sentence_encoder", lambda: SentenceEncoder(threads=self._threads))
@@ -120,7 +129,6 @@ class HeadlineDetector(Detector):
 
     @staticmethod
     def _stance_section(model: Any, title: str, h_emb: np.ndarray, body: list[Region], info: Any) -> dict[str, Any]:
-        from spinscope.evaluation.fnc1 import LABELS
 
         x, sims = model.features(title, h_emb, info)
         prob = model.predict_proba(x)[0]
@@ -162,7 +170,6 @@ def _role(sentence: str, label: str) -> str:
 
 def unsupported_terms(title: str, offset: int, body_sentences: list[str]) -> list[dict[str, Any]]:
     """Headline content words (and numbers) whose stem appears nowhere in the body."""
-    from spinscope.evaluation.fnc1 import STOPWORDS, stem, tokens
 
     body_stems = {stem(w) for w in {w for s in body_sentences for w in tokens(s)}}  # each distinct word once
     body_prefixes = {w[:5] for w in body_stems if len(w) >= 5}

@@ -59,7 +59,7 @@ class TechniquesDetector(Detector):
         extra = options.extra
         self._model_dir = extra.get("ptc_model_dir") or None
         self._threshold = float(extra["ptc_threshold"]) if extra.get("ptc_threshold") else None
-        self._threads = int(extra["ptc_threads"]) if extra.get("ptc_threads") else None
+        self._threads = options.model_threads
 
     @property
     def model(self) -> PTCModel:

@@ -10,15 +10,18 @@ that own their worker processes call it, after the models have loaded (a pool lo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spinscope.config import Options
 
 
-def cap_native_threads(options: Any) -> int | None:
-    """Cap the loaded BLAS/OpenMP pools at ``options.extra["ptc_threads"]``; return the cap (None: no budget)."""
-    threads = options.extra.get("ptc_threads")
-    if not threads:
+def cap_native_threads(options: Options) -> int | None:
+    """Cap the loaded BLAS/OpenMP pools at ``options.model_threads``; return the cap (None: no budget)."""
+    threads = options.model_threads
+    if threads is None:
         return None
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=int(threads))
-    return int(threads)
+    threadpool_limits(limits=threads)
+    return threads

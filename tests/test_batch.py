@@ -64,7 +64,8 @@ def result_ids(path: Path) -> list[str]:
 def test_every_input_kind_gives_one_record_each(tmp_path: Path) -> None:
     ids = write_jsonl(tmp_path / "a.jsonl", 3)
     ids += write_jsonl(tmp_path / "b.jsonl", 2, start=10, with_ids=False)  # content-hash ids
-    (tmp_path / "bad.jsonl").write_text('{"id": "empty", "text": ""}\nnot json\n', encoding="utf-8")
+    empty = '{"id": "empty", "text": "", "source": "Empty Times", "date": "2024-03-01"}'
+    (tmp_path / "bad.jsonl").write_text(empty + "\nnot json\n", encoding="utf-8")
     (tmp_path / "c.csv").write_text(
         'id,title,text,source,date\ncsv-1,A headline,"'
         + article_text(20).split("\n\n")[1]
@@ -97,6 +98,7 @@ def test_every_input_kind_gives_one_record_each(tmp_path: Path) -> None:
     assert len(recs) == len(expected) + 1  # plus the invalid JSON line, kept as an error record
     assert s.total == len(recs) and s.done + s.failed == len(recs) and s.failed == 2
     assert recs["empty"]["status"] == "error" and "no text" in recs["empty"]["error"]
+    assert recs["empty"]["record"] == {"title": None, "url": None, "source": "Empty Times", "date": "2024-03-01"}
     bad = [r for r in recs.values() if r["status"] == "error" and r["id"] != "empty"]
     assert len(bad) == 1 and "invalid JSON" in bad[0]["error"]
     assert recs["csv-1"]["report"]["metadata"]["source"] == "csv-outlet"

@@ -37,9 +37,10 @@ def _from_mapping(row: dict[str, object], where: str) -> Record:
     text = get("text") or get("body") or ""
     title = get("title") or get("headline")
     rid = get("id") or content_id((title or "") + "\n" + text)
-    if not text.strip():
-        return Record(id=rid, title=title, error=f"{where}: record has no text")
-    return Record(id=rid, text=text, title=title, url=get("url"), source=get("source"), date=get("date"))
+    meta = {"url": get("url"), "source": get("source"), "date": get("date")}
+    if not text.strip():  # kept with its metadata, so the failure still counts under its outlet and date
+        return Record(id=rid, title=title, error=f"{where}: record has no text", **meta)
+    return Record(id=rid, text=text, title=title, **meta)
 
 
 def _iter_jsonl(path: Path) -> Iterator[Record]:

@@ -110,6 +110,8 @@ def prepare(tokenizer: object, texts: dict[str, str], gold: list[Annotation], id
                 if cov > 0 and k > key:
                     best, key = w, k
             a, b = wins[best]
+            if not ann.technique:  # a pseudo-labelled span teaches the tagger only
+                continue
             feats = span_features(text, lower, ann.start, ann.end, tend)
             windows[base + best]["spans"].append(
                 (max(ta, a) - a, min(tb, b) - a, feats, TECH_INDEX[ann.technique or ""])
@@ -310,6 +312,7 @@ def provenance(args, argv, digest: str, train_ids: list[str], val_ids: list[str]
         "train_articles": len(train_ids),
         "validation_articles": len(val_ids),
         "validation_split": "sha256(article id)[:8] as int mod 100 < 20 (spinscope.evaluation.ptc.split_of)",
+        **({"pseudo_labels_sha256": sha256_file(args.pseudo_labels)} if args.pseudo_labels else {}),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "seed": args.seed,
     }
@@ -407,6 +410,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--init-from", type=Path, default=None, help="start from this checkpoint (continue training)")
     ap.add_argument("--no-eval", action="store_true", help="skip the per-epoch validation (export tunes anyway)")
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use only N train and N val articles")
+    ap.add_argument("--pseudo-articles", type=Path, default=None,
+                    help="self-training: unlabelled articles (e.g. the PTC test articles) added to training")
+    ap.add_argument("--pseudo-labels", type=Path, default=None,
+                    help="with --pseudo-articles: their spans as predicted by an earlier model "
+                         "(`spinscope predict ptc --task flc`); they train the SI tagger only")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     t0 = time.time()
@@ -434,6 +442,20 @@ def main(argv: list[str] | None = None) -> None:
         export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, tokenizer, t0)
         return
     wins = prepare(tokenizer, texts, gold, train_ids, args.size, args.overlap)
+    if args.pseudo_articles is not None:
+        if args.pseudo_labels is None:
+            raise SystemExit("--pseudo-articles needs --pseudo-labels")
+        ptexts = read_articles(args.pseudo_articles)
+        clash = set(ptexts) & set(texts)
+        if clash:
+            raise SystemExit(f"pseudo-labelled articles overlap the training data: {sorted(clash)[:3]}")
+        pseudo = [Annotation(a.article_id, a.start, a.end, None)
+                  for a in read_labels(args.pseudo_labels, with_technique=True) if a.article_id in ptexts]
+        pids = sorted(ptexts)
+        if args.limit:
+            pids = pids[: args.limit]
+        wins += prepare(tokenizer, ptexts, pseudo, pids, args.size, args.overlap)
+        print(f"self-training: {len(pids)} pseudo-labelled articles, {len(pseudo)} spans", flush=True)
     print(f"train articles {len(train_ids)}, val {len(val_ids)}, windows {len(wins)}", flush=True)
 
     counts = Counter(a.technique for a in gold if a.article_id in set(train_ids))

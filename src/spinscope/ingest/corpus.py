@@ -37,10 +37,10 @@ def _from_mapping(row: dict[str, object], where: str) -> Record:
     text = get("text") or get("body") or ""
     title = get("title") or get("headline")
     rid = get("id") or content_id((title or "") + "\n" + text)
-    meta = {"url": get("url"), "source": get("source"), "date": get("date")}
+    url, source, date = get("url"), get("source"), get("date")
     if not text.strip():  # kept with its metadata, so the failure still counts under its outlet and date
-        return Record(id=rid, title=title, error=f"{where}: record has no text", **meta)
-    return Record(id=rid, text=text, title=title, **meta)
+        return Record(id=rid, title=title, url=url, source=source, date=date, error=f"{where}: record has no text")
+    return Record(id=rid, text=text, title=title, url=url, source=source, date=date)
 
 
 def _iter_jsonl(path: Path) -> Iterator[Record]:

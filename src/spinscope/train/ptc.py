@@ -301,6 +301,13 @@ def model_meta(args, si_threshold: float) -> dict:  # type: ignore[no-untyped-de
     }
 
 
+def _plain(v: object) -> object:
+    """A setting as JSON: paths as strings, lists element-wise."""
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return str(v) if isinstance(v, Path) else v
+
+
 def provenance(args, argv, digest: str, train_ids: list[str], val_ids: list[str]) -> dict:  # type: ignore[no-untyped-def]
     """The model card's record of how the model was made: command, base model, data and split, settings."""
     return {
@@ -313,7 +320,7 @@ def provenance(args, argv, digest: str, train_ids: list[str], val_ids: list[str]
         "validation_articles": len(val_ids),
         "validation_split": "sha256(article id)[:8] as int mod 100 < 20 (spinscope.evaluation.ptc.split_of)",
         **({"pseudo_labels_sha256": sha256_file(args.pseudo_labels)} if args.pseudo_labels else {}),
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "settings": {k: _plain(v) for k, v in vars(args).items()},
         "seed": args.seed,
     }
 
@@ -324,7 +331,7 @@ def export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, 
     import torch
 
     model = build_model(src, args.dropout)
-    model.load_state_dict(torch.load(args.export_from, map_location="cpu"))
+    model.load_state_dict(average_checkpoints(args.export_from))
     model.eval()
     history = []
     if args.history is not None:
@@ -354,6 +361,17 @@ def export_checkpoint(args, argv, src, digest, train_ids, val_ids, texts, gold, 
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: card[k] for k in ("threshold_tuning", "int8_vs_torch", "size_bytes")}, indent=2))
+
+
+def average_checkpoints(paths: list[Path]) -> dict:
+    """The element-wise mean of state dicts saved by one run (one path: that checkpoint unchanged)."""
+    import torch
+
+    states = [torch.load(p, map_location="cpu") for p in paths]
+    if any(st.keys() != states[0].keys() for st in states):
+        raise SystemExit("checkpoints to average do not hold the same weights")
+    return {k: (sum(st[k].float() for st in states) / len(states)).to(states[0][k].dtype)
+            if states[0][k].is_floating_point() else states[0][k] for k in states[0]}
 
 
 def check_agreement(model, out: Path, texts: dict[str, str], ids: list[str], size: int) -> dict:  # type: ignore[no-untyped-def]
@@ -404,8 +422,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--full", action="store_true", help="train on all 371 articles (no validation)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps")
     ap.add_argument("--freeze-embeddings", action="store_true", help="keep the word embeddings fixed")
-    ap.add_argument("--export-from", type=Path, default=None,
-                    help="skip training: export this checkpoint (a best.pt written by a run)")
+    ap.add_argument("--export-from", type=Path, nargs="+", default=None,
+                    help="skip training: export this checkpoint (a best.pt written by a run); several "
+                         "checkpoints of one run are averaged weight by weight (a uniform model soup)")
+    ap.add_argument("--keep-epochs", action="store_true",
+                    help="also save every epoch's weights as WORK/epoch<N>.pt (for --export-from averaging)")
     ap.add_argument("--history", type=Path, default=None, help="with --export-from: the run's log, for the card")
     ap.add_argument("--init-from", type=Path, default=None, help="start from this checkpoint (continue training)")
     ap.add_argument("--no-eval", action="store_true", help="skip the per-epoch validation (export tunes anyway)")
@@ -549,6 +570,8 @@ def main(argv: list[str] | None = None) -> None:
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             best_rec = rec
             torch.save(best_state, args.work / "best.pt")
+        if args.keep_epochs:
+            torch.save(model.state_dict(), args.work / f"epoch{epoch + 1}.pt")
     assert best_state is not None
     model.load_state_dict(best_state)
     model.eval()

@@ -13,6 +13,7 @@ from spinscope.errors import EvaluationError
 from spinscope.evaluation.ptc import (
     Annotation,
     align_tc,
+    bootstrap_f1,
     merge_intervals,
     parse_labels,
     read_articles,
@@ -135,6 +136,38 @@ def test_cli_eval_si(tmp_path: Path) -> None:
                                          "--pred", str(pred), "--task", "si"])
     assert r.exit_code == 0, r.output
     assert "F1=0.647181" in r.output and "0.964912" in r.output and "0.486864" in r.output
+
+
+def test_bootstrap_interval_brackets_the_score_and_narrows_with_agreement() -> None:
+    # ten articles: half predicted exactly, half missed entirely -> F1 varies with the resample
+    gold = [A(str(i), 0, 10, "Doubt") for i in range(10)]
+    pred = [A(str(i), 0, 10, "Doubt") for i in range(5)]
+    ids = [str(i) for i in range(10)]
+    for task in ("si", "flc"):
+        lo, hi = bootstrap_f1(task, gold, pred, ids, resamples=500)
+        f1 = (score_si if task == "si" else score_flc)(gold, pred, ids).f1
+        assert lo < f1 < hi and 0.0 < lo and hi <= 1.0
+    assert bootstrap_f1("si", gold, pred, ids, 500, seed=3) == bootstrap_f1("si", gold, pred, ids, 500, seed=3)
+    # every article scored alike: no spread at all
+    assert bootstrap_f1("si", gold, gold, ids, resamples=200) == (1.0, 1.0)
+    tc_pred = [A(str(i), 0, 10, "Doubt" if i % 2 else "Slogans") for i in range(10)]
+    lo, hi = bootstrap_f1("tc", gold, tc_pred, ids, resamples=500)
+    assert lo < score_tc(gold, tc_pred).f1 < hi
+    with pytest.raises(EvaluationError):
+        bootstrap_f1("si", gold, pred, [], resamples=10)
+
+
+def test_cli_eval_bootstrap(tmp_path: Path) -> None:
+    import json
+
+    arts, gold, pred = _fixture(tmp_path)
+    args = ["eval", "ptc", "--articles", str(arts), "--labels", str(gold), "--pred", str(pred), "--bootstrap", "200"]
+    r = CliRunner().invoke(build_app(), args)  # type: ignore[arg-type]
+    assert r.exit_code == 0, r.output
+    assert "F1 95% interval over articles (bootstrap, 200 resamples): 0.6472 - 0.6472" in r.output  # one article
+    r = CliRunner().invoke(build_app(), [*args, "--json"])  # type: ignore[arg-type]
+    assert json.loads(r.output)["f1_ci95"] == {"low": pytest.approx(0.647181, abs=1e-6),
+                                               "high": pytest.approx(0.647181, abs=1e-6), "resamples": 200, "seed": 0}
 
 
 def test_cli_eval_rejects_bad_prediction(tmp_path: Path) -> None:

@@ -56,9 +56,12 @@ def eval_ptc(
     ids_file: IdsOpt = None,
     split: SplitOpt = Split.all,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Also give a 95% interval of F1 from N resamples of the articles (0: off).")] = 0,
 ) -> None:
     """Score PTC predictions with the official SI / TC / joint (FLC) measures."""
     from spinscope.evaluation.ptc import (
+        bootstrap_f1,
         check_within,
         format_score,
         read_articles,
@@ -87,12 +90,17 @@ def eval_ptc(
         else score_tc(gold, rows, ids) if task is Task.tc
         else score_flc(gold, rows, ids)
     )
+    ci = bootstrap_f1(task.value, gold, rows, ids, bootstrap) if bootstrap else None
     if as_json:
         out = {"task": task.value, "articles": len(ids), **score.to_dict()}
+        if ci is not None:
+            out["f1_ci95"] = {"low": ci[0], "high": ci[1], "resamples": bootstrap, "seed": 0}
         print(json.dumps(out, indent=2))
     else:
         print(f"task={task.value} articles={len(ids)}")
         print(format_score(task.value, score))
+        if ci is not None:
+            print(f"F1 95% interval over articles (bootstrap, {bootstrap} resamples): {ci[0]:.4f} - {ci[1]:.4f}")
 
 
 @predict_app.command("ptc")

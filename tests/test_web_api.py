@@ -251,9 +251,66 @@ def test_serve_command_with_two_workers() -> None:
         codes = {httpx.post(f"http://127.0.0.1:{port}/api/analyze", json={"text": EXAMPLE + " " * i}, timeout=60)
                  .status_code for i in range(4)}
         assert codes == {200}
-    finally:
+        if sys.platform.startswith("linux"):
+            # 16 kept-alive connections are spread over both worker processes (one SO_REUSEPORT listener
+            # each), not all handed to one; the chance that a fair hash puts all 16 on one side is 2 / 65,536
+            clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) for _ in range(16)]
+            try:
+                assert all(c.get("/healthz").status_code == 200 for c in clients)
+                workers = children_of(proc.pid)
+                listeners = sockets_by_process(port, workers, "0A")  # LISTEN
+                assert len(listeners) == 2 and all(len(v) == 1 for v in listeners.values()), listeners
+                assert len(set().union(*listeners.values())) == 2  # one listener each, not one shared
+                per_worker = {pid: len(v) for pid, v in sockets_by_process(port, workers, "01").items()}
+                assert len(per_worker) == 2 and sum(per_worker.values()) == 16, per_worker
+            finally:
+                for c in clients:
+                    c.close()
+        # a second server on the same port fails with a clear message instead of sharing the port
+        second = subprocess.run([sys.executable, "-m", "spinscope", "serve", "--port", str(port), "--workers", "2",
+                                 "--detectors", "lexical"], capture_output=True, env=env, cwd=REPO, timeout=60)
+        assert second.returncode != 0 and b"cannot listen on" in second.stderr and b"Traceback" not in second.stderr
         proc.terminate()
-        proc.wait(timeout=30)
+        assert proc.wait(timeout=30) == 0 and children_of(proc.pid) == []  # workers stopped with it
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux /proc)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(d.name))
+    return out
+
+
+def sockets_by_process(port: int, pids: list[int], state: str) -> dict[int, set[str]]:
+    """The TCP sockets on local ``port`` in ``state`` ("01" established, "0A" listening) that each of
+    ``pids`` holds, as inode numbers (Linux /proc)."""
+    inodes: dict[str, int] = {}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes[target[8:-1]] = pid
+    held: dict[int, set[str]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            cols = line.split()
+            if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == state and cols[9] in inodes:
+                held.setdefault(inodes[cols[9]], set()).add(cols[9])
+    return held
 
 
 def test_serve_command_rejects_bad_options() -> None:

@@ -2,9 +2,9 @@
 (tests, benchmarks).
 
 Several workers each listen on their own ``SO_REUSEPORT`` socket, so the kernel spreads new connections
-evenly over the worker processes. uvicorn's own ``workers=N`` shares one listening socket, and there the
-kernel keeps handing connections to whichever worker last accepted: measured with 4 keep-alive clients,
-one worker did all the work (20.9 s of CPU against 0.08 s) while the other core idled.
+over the worker processes (by hash: fair on average, not load-aware). uvicorn's own ``workers=N`` shares one
+listening socket, and there the kernel kept handing connections to the same worker: measured with 4
+keep-alive clients under load, one worker did all the work (20.9 s of CPU against 0.08 s).
 """
 
 from __future__ import annotations

@@ -100,6 +100,31 @@ async def run_level(base: str, articles: list[str], clients: int, seconds: float
     }
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(all, steal) jiffies of the machine from /proc/stat (Linux; zeros elsewhere). Steal is time the
+    hypervisor gave to other guests: on a shared host it shows how much CPU this run really had."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
+def worker_cpu(server_pid: int) -> dict[int, int]:
+    """CPU jiffies (user + system) of each process whose parent is the server (its workers), Linux /proc."""
+    out: dict[int, int] = {}
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            head, tail = (d / "stat").read_text().rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        f = tail.split()
+        if int(f[1]) == server_pid and "spawn_main" in (d / "cmdline").read_bytes().decode(errors="replace") \
+                and "resource_tracker" not in (d / "cmdline").read_bytes().decode(errors="replace"):
+            out[int(d.name)] = int(f[11]) + int(f[12])
+    return out
+
+
 def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "spinscope", "serve", "--port", str(port), "--workers", str(args.workers),
            "--threads", str(args.threads), "--cache-size", str(args.cache_size), "--log-level", "warning",
@@ -154,14 +179,21 @@ def main() -> int:
         asyncio.run(run_level(base, articles, 2, 3.0, args.timeout))  # warm every worker
         results = []
         heads = ("clients", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms")
-        print(" ".join(f"{h:>8}" for h in heads))
+        print(" ".join(f"{h:>8}" for h in heads) + "  steal%  worker CPU shares")
         for level in (int(x) for x in args.levels.split(",")):
+            t0, w0 = cpu_ticks(), worker_cpu(proc.pid)
             r = asyncio.run(run_level(base, articles, level, args.seconds, args.timeout))
+            t1, w1 = cpu_ticks(), worker_cpu(proc.pid)
+            used = {pid: w1[pid] - w0.get(pid, 0) for pid in w1}
+            total = sum(used.values())
+            r["steal_pct"] = round(100 * (t1[1] - t0[1]) / max(1, t1[0] - t0[0]), 1)
+            r["worker_cpu_shares"] = sorted((round(v / total, 2) for v in used.values()), reverse=True) if total else []
             results.append(r)
             n_err = sum(r["errors"].values())
             keys = ("req_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms")
             cells = (r["clients"], r["requests"], n_err, *(r[k] for k in keys))
-            print(" ".join(f"{c:>8}" for c in cells) + (f"  {r['errors']}" if n_err else ""))
+            print(" ".join(f"{c:>8}" for c in cells) + f"  {r['steal_pct']:>6}  {r['worker_cpu_shares']}"
+                  + (f"  {r['errors']}" if n_err else ""))
         if args.out:
             doc = {"settings": vars(args) | {"out": str(args.out)}, "articles": source, "load": os.getloadavg(),
                    "detectors": health["detectors"], "results": results}

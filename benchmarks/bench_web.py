@@ -115,12 +115,13 @@ def worker_cpu(server_pid: int) -> dict[int, int]:
     out: dict[int, int] = {}
     for d in Path("/proc").glob("[0-9]*"):
         try:
-            head, tail = (d / "stat").read_text().rsplit(")", 1)
-        except (OSError, ValueError):
+            f = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(f[1]) != server_pid:
+                continue
+            cmdline = (d / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
             continue
-        f = tail.split()
-        if int(f[1]) == server_pid and "spawn_main" in (d / "cmdline").read_bytes().decode(errors="replace") \
-                and "resource_tracker" not in (d / "cmdline").read_bytes().decode(errors="replace"):
+        if "spawn_main" in cmdline and "resource_tracker" not in cmdline:  # workers, not multiprocessing's tracker
             out[int(d.name)] = int(f[11]) + int(f[12])
     return out
 

@@ -100,6 +100,8 @@ def prepare(tokenizer: object, texts: dict[str, str], gold: list[Annotation], id
             windows.append({"ids": toks.ids[a:b], "labels": labels[a:b], "spans": [], "article": aid})
         lower, tend = text.lower(), title_end_of(text)
         for ann in anns:
+            if not ann.technique:  # a pseudo-labelled span teaches the tagger only (labels above)
+                continue
             ta, tb = span_tokens(toks.offsets, ann.start, ann.end)
             if ta < 0:
                 continue
@@ -110,11 +112,9 @@ def prepare(tokenizer: object, texts: dict[str, str], gold: list[Annotation], id
                 if cov > 0 and k > key:
                     best, key = w, k
             a, b = wins[best]
-            if not ann.technique:  # a pseudo-labelled span teaches the tagger only
-                continue
             feats = span_features(text, lower, ann.start, ann.end, tend)
             windows[base + best]["spans"].append(
-                (max(ta, a) - a, min(tb, b) - a, feats, TECH_INDEX[ann.technique or ""])
+                (max(ta, a) - a, min(tb, b) - a, feats, TECH_INDEX[ann.technique])
             )
     return windows
 

@@ -115,7 +115,7 @@ def main() -> None:
 
     # bare onnxruntime forward over the same windows (compute floor)
     from spinscope.detectors.techniques import analysable_segments
-    from spinscope.inference.windows import build_batch, tokenize, window_starts
+    from spinscope.inference.windows import build_batch, equal_length_batches, tokenize, window_starts
 
     model = an.detectors[0].model
     win = model.config["window"]
@@ -124,8 +124,7 @@ def main() -> None:
     for a in arts:
         toks = tokenize(model._tokenizer, a.text, analysable_segments(a))
         wins = window_starts(len(toks), int(win["size"]), int(win["overlap_inference"]))
-        batches.append([build_batch(toks.ids, wins[b : b + model.batch_size])
-                        for b in range(0, len(wins), model.batch_size)])
+        batches.append([build_batch(toks.ids, wins[b:e]) for b, e in equal_length_batches(wins, model.batch_size)])
     for bl in batches:
         t0, c0 = time.perf_counter(), time.process_time()
         for ids, mask in bl:

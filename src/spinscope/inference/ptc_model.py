@@ -1,7 +1,8 @@
 """Run time of the PTC model: one int8 ONNX encoder pass per article window, numpy heads on top.
 
 Files in ``resources/models/ptc/`` (written by ``spinscope.train.ptc``): ``encoder_int8.onnx``
-(fine-tuned all-MiniLM-L6-v2, last_hidden_state), ``heads.npz`` (SI tagger O/B/I and the technique
+(fine-tuned all-MiniLM-L6-v2, last_hidden_state; attention fused without a padding mask, so windows
+are batched only with windows of the same length), ``heads.npz`` (SI tagger O/B/I and the technique
 MLP), ``tokenizer.json``, ``config.json`` (threshold, window) and ``card.json`` (model card).
 The session is created on first use and kept on the object. No torch needed.
 """
@@ -24,6 +25,7 @@ from spinscope.inference.windows import (
     Tokens,
     best_window,
     build_batch,
+    equal_length_batches,
     gather_tokens,
     load_tokenizer,
     tokenize,
@@ -88,6 +90,7 @@ class PTCModel:
         self.threads = threads
         self.batch_size = batch_size
         self._session: Any = None
+        self._takes_mask = True
         self._tokenizer: Any = None
         self._heads: dict[str, np.ndarray] = {}
         self.config: dict[str, Any] = {}
@@ -119,6 +122,7 @@ class PTCModel:
         except Exception as exc:
             raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
         self._session = session
+        self._takes_mask = any(i.name == "attention_mask" for i in session.get_inputs())
 
     @property
     def techniques(self) -> list[str]:
@@ -131,10 +135,19 @@ class PTCModel:
         return float(self.config["si_threshold"])
 
     # ------------------------------------------------------------------ encoder
-    def forward(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Bare encoder forward: last_hidden_state (B, T, H)."""
+    def forward(self, input_ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Bare encoder forward: last_hidden_state (B, T, H).
+
+        The shipped encoder has fused attention without a padding mask
+        (:mod:`spinscope.train.fuse_attention`): it takes ``input_ids`` only and refuses a padded batch.
+        An encoder that still has an ``attention_mask`` input gets ``mask`` (default: no padding)."""
         self.load()
-        out: np.ndarray = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+        feed = {"input_ids": input_ids}
+        if self._takes_mask:
+            feed["attention_mask"] = np.ones_like(input_ids) if mask is None else mask
+        elif mask is not None and not mask.all():
+            raise ValueError("this PTC encoder has no padding mask: feed windows of equal length, unpadded")
+        out: np.ndarray = self._session.run(None, feed)[0]
         return out
 
     def encode(self, text: str, segments: Sequence[tuple[int, int]] | None = None) -> Encoded:
@@ -147,8 +160,8 @@ class PTCModel:
         win = self.config["window"]
         wins = window_starts(len(toks), int(win["size"]), int(win["overlap_inference"]))
         parts = []
-        for b in range(0, len(wins), self.batch_size):
-            ids, mask = build_batch(toks.ids, wins[b : b + self.batch_size])
+        for b, e in equal_length_batches(wins, self.batch_size):
+            ids, mask = build_batch(toks.ids, wins[b:e])
             out = self.forward(ids, mask)
             if out.shape[1] < int(win["size"]):
                 pad = np.zeros((out.shape[0], int(win["size"]) - out.shape[1], out.shape[2]), out.dtype)

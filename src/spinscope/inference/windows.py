@@ -78,6 +78,19 @@ def window_starts(n: int, size: int = 256, overlap: int = 32) -> list[tuple[int,
     return out
 
 
+def equal_length_batches(wins: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Consecutive index ranges [b, e) of ``wins``, at most ``size`` long, whose windows all have one
+    length: batches that need no padding. (``window_starts`` makes every window full length, so in
+    practice these are plain chunks of ``size``.)"""
+    out: list[tuple[int, int]] = []
+    b = 0
+    for i in range(1, len(wins) + 1):
+        if i == len(wins) or i - b == size or wins[i][1] - wins[i][0] != wins[b][1] - wins[b][0]:
+            out.append((b, i))
+            b = i
+    return out
+
+
 def build_batch(ids: np.ndarray, wins: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """input_ids and attention_mask (B, T) with [CLS] ... [SEP] and right padding."""
     width = max(b - a for a, b in wins) + 2

@@ -230,6 +230,8 @@ def export(model, out: Path, meta: dict) -> dict:  # type: ignore[no-untyped-def
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from spinscope.train.fuse_attention import rewrite_file
+
     out.mkdir(parents=True, exist_ok=True)
 
     class Enc(torch.nn.Module):
@@ -252,8 +254,10 @@ def export(model, out: Path, meta: dict) -> dict:  # type: ignore[no-untyped-def
                           "last_hidden_state": {0: "b", 1: "t"}},
             opset_version=17, dynamo=False,
         )
-        quantize_dynamic(str(fp32), str(out / "encoder_int8.onnx"), per_channel=True,
-                         weight_type=QuantType.QInt8)
+        int8 = Path(tmp) / "int8.onnx"
+        quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
+        # windows are never padded at run time: one fused attention node per layer, no mask
+        rewrite_file(int8, out / "encoder_int8.onnx", num_heads=model.bert.config.num_attention_heads)
     sd = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()
           if not k.startswith("bert.")}
     np.savez_compressed(out / "heads.npz", tagger_w=sd["tagger.weight"], tagger_b=sd["tagger.bias"],

@@ -112,3 +112,20 @@ def test_missing_model_is_a_model_error(tmp_path: object) -> None:
 
     with pytest.raises(ModelError, match="missing"):
         PTCModel(str(tmp_path)).load()
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "want"),
+    [
+        ("Well, it's a dangerous plan.", 9, 25, "a dangerous plan"),  # starts on the clitic of "it's"
+        ("Well, it’s a dangerous plan.", 9, 25, "a dangerous plan"),  # typographic apostrophe
+        ("The howl at Trump’s anger", 4, 17, "howl at Trump’s"),  # ends before "’s": the word is kept whole
+        ("Those radicals lie", 8, 18, "radicals lie"),  # starts inside a word: back to its first letter
+        ("that's", 5, 6, "that's"),  # nothing after the clitic: the whole word
+        ("'quoted' words", 1, 14, "quoted' words"),  # an apostrophe used as a quote mark is not inside a word
+    ],
+)
+def test_spans_are_whole_words(text: str, start: int, end: int, want: str) -> None:
+    from spinscope.inference.ptc_model import _word_end, _word_start
+
+    assert text[_word_start(text, start, end) : _word_end(text, end)] == want

@@ -41,8 +41,34 @@ def _mined(name: str, label: str, rejects: set[str]) -> list[Term]:
     return out
 
 
-def _hand(words: list[str], label: str, score: float, why: str, extend: bool = False) -> list[Term]:
-    return [Term(w, label, score, why, extend) for w in words]
+def _hand(words: list[str], label: str, score: float, why: str, extend: bool = False,
+          literal_sense: bool = False) -> list[Term]:
+    return [Term(w, label, score, why, extend, literal_sense) for w in words]
+
+
+TOPIC_MIN_USES = 3
+TOPIC_SCORE_FACTOR = 0.5
+
+
+def _topic_terms(article: Article, matches: list[tuple[int, int, Term]]) -> dict[str, int]:
+    """Hand-listed words that are the article's subject rather than a judgement: in the headline and used
+    at least ``TOPIC_MIN_USES`` times ("plague" in a story about the plague). Counted on the matches, so
+    "Plague" and "plague" are one word. Returns word -> uses.
+
+    Measured on the 371 PTC training articles: such matches fall inside a gold span of their technique
+    7.9% of the time (22 of 278), against 21% for the hand-written list as a whole."""
+    tr = article.title_region
+    if tr is None:
+        return {}
+    uses: dict[str, int] = {}
+    in_title: set[str] = set()
+    for a, _b, term in matches:
+        if term.literal_sense:
+            key = term.text.lower()
+            uses[key] = uses.get(key, 0) + 1
+            if tr.start <= a < tr.end:
+                in_title.add(key)
+    return {k: n for k, n in uses.items() if k in in_title and n >= TOPIC_MIN_USES}
 
 
 def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -88,12 +114,14 @@ class LexicalDetector(Detector):
                 LABEL,
                 CUE_SCORES["labels"],
                 "a label that tags people or groups instead of describing them (hand-written list)",
+                literal_sense=True,
             )
             terms += _hand(
                 general["loaded"],
                 LOADED,
                 CUE_SCORES["loaded"],
                 "a word that judges rather than describes (hand-written list)",
+                literal_sense=True,
             )
             terms += _mined("labels.json", LABEL, rejects)
             terms += _mined("loaded.json", LOADED, rejects)  # later entries win on the same text
@@ -110,16 +138,30 @@ class LexicalDetector(Detector):
         words, phrases = self._load()
         text = article.text
         spans: list[Span] = []
-        for sent in article.analysable_sentences():
-            for a, b, term in words.finditer(text, sent.start, sent.end):
-                if term.extend:  # the intensifier with the words it inflates (up to two)
-                    for _ in range(2):
-                        m = _NEXT_WORDS.match(text, b, sent.end)
-                        if not m or m.group(1).lower() in _FUNCTION_WORDS:
-                            break
-                        b = m.end()
-                phrase = text[a:b]
-                spans.append(Span(a, b, term.label, term.score, f"“{phrase}”: {term.why}.", self.name))
+        sentences = article.analysable_sentences()
+        found = [(sent, m) for sent in sentences for m in words.finditer(text, sent.start, sent.end)]
+        topics = _topic_terms(article, [m for _, m in found])
+        seen_topics: set[str] = set()
+        for sent, (a, b, term) in found:
+            key = term.text.lower()
+            if key in topics:  # the article's subject: marked once, softly, and said so
+                if key in seen_topics:
+                    continue
+                seen_topics.add(key)
+                spans.append(Span(a, b, term.label, round(term.score * TOPIC_SCORE_FACTOR, 4),
+                                  f"“{text[a:b]}”: {term.why}. It is also in the headline and used "
+                                  f"{topics[key]} times, so it may name the article's subject rather than "
+                                  "judge it; its other uses are not marked.", self.name))
+                continue
+            if term.extend:  # the intensifier with the words it inflates (up to two)
+                for _ in range(2):
+                    m = _NEXT_WORDS.match(text, b, sent.end)
+                    if not m or m.group(1).lower() in _FUNCTION_WORDS:
+                        break
+                    b = m.end()
+            phrase = text[a:b]
+            spans.append(Span(a, b, term.label, term.score, f"“{phrase}”: {term.why}.", self.name))
+        for sent in sentences:
             for a, b, term in phrases.finditer(text, sent.start, sent.end):
                 ca, cb = _clause(text, a, b, sent.start, sent.end)
                 spans.append(Span(ca, cb, term.label, term.score, f"{term.why}.", self.name))

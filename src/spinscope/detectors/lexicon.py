@@ -16,6 +16,7 @@ class Term:
     score: float
     why: str
     extend: bool = False  # widen the span to the word(s) the term qualifies (intensifiers)
+    literal_sense: bool = False  # a hand-written loaded word or label that also names things ("plague", "regime")
 
 
 def load_json(name: str) -> dict[str, Any]:

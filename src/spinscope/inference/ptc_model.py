@@ -72,11 +72,46 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 _SENTENCE_END = frozenset({".", "!", "?"})
 
 
+_APOSTROPHES = frozenset("'\u2019")
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Is ``text[i]`` part of a word: a letter or digit, or an apostrophe between two ("it's", "Trump’s")."""
+    c = text[i]
+    if c.isalnum():
+        return True
+    return c in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def _word_start(text: str, s: int, e: int) -> int:
+    """Where a span that the tagger starts at ``s`` should start: at a word's beginning. A span starting on
+    the clitic after an apostrophe ("s a dangerous" in "it's a dangerous") starts at the next word; one
+    starting inside a plain word is extended back to the word's first letter."""
+    if 1 < s < e and text[s - 1] in _APOSTROPHES and _in_word(text, s - 1):
+        t = s
+        while t < e and text[t].isalnum():
+            t += 1
+        while t < e and text[t].isspace():
+            t += 1
+        if t < e:
+            return t
+    while s > 0 and _in_word(text, s - 1) and _in_word(text, s):
+        s -= 1
+    return s
+
+
+def _word_end(text: str, e: int) -> int:
+    """A span ending inside a word ends at the word's end ("Trump" + "’s", "dang" + "erous")."""
+    while e < len(text) and _in_word(text, e) and _in_word(text, e - 1):
+        e += 1
+    return e
+
+
 def _word_at(text: str, a: int, b: int) -> str:
     """The whole word around a word-piece token."""
-    while a > 0 and text[a - 1].isalnum():
+    while a > 0 and _in_word(text, a - 1):
         a -= 1
-    while b < len(text) and text[b].isalnum():
+    while b < len(text) and _in_word(text, b):
         b += 1
     return text[a:b]
 
@@ -217,10 +252,7 @@ class PTCModel:
         for a, b in merged:
             if b - a >= min_tok:
                 s, e = int(off[a, 0]), int(off[b - 1, 1])
-                while s > 0 and text[s - 1].isalnum() and text[s].isalnum():  # whole words only
-                    s -= 1
-                while e < len(text) and text[e].isalnum() and text[e - 1].isalnum():
-                    e += 1
+                s, e = _word_start(text, s, e), _word_end(text, e)
                 out.append((s, e, float(p_in[a:b].mean()), a, b))
         return out
 

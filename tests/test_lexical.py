@@ -1,0 +1,40 @@
+"""The transparent lexical layer: hand-listed words that are the article's subject are not judged each time."""
+
+from __future__ import annotations
+
+import spinscope
+from spinscope.detectors.lexical import TOPIC_MIN_USES
+
+PLAGUE = (
+    "Plague outbreak spreads to the capital\n\n"
+    "Health officials confirmed 40 new cases of plague on Monday. The plague is carried by fleas on rats. "
+    "Doctors treat plague with antibiotics, and the ministry says the plague season ends in April. "
+    "Critics called the response a disgrace."
+)
+
+
+def lexical_spans(text: str) -> list[spinscope.Span]:
+    report = spinscope.analyze(text, options=spinscope.Options(detectors=("lexical",)))
+    return [s for s in report.spans if s.detector == "lexical"]
+
+
+def test_the_articles_subject_is_marked_once_softly_and_says_why() -> None:
+    spans = lexical_spans(PLAGUE)
+    plague = [s for s in spans if PLAGUE[s.start : s.end].lower() == "plague"]
+    assert len(plague) == 1 and PLAGUE[plague[0].start : plague[0].end] == "Plague"  # the headline's
+    assert plague[0].score < 0.3
+    assert "headline" in plague[0].explanation and "5 times" in plague[0].explanation
+    assert any(PLAGUE[s.start : s.end] == "disgrace" and s.score >= 0.4 for s in spans)  # other words as before
+
+
+def test_without_the_headline_every_use_is_a_judgement() -> None:
+    text = PLAGUE.replace("Plague outbreak", "Outbreak", 1)
+    plague = [s for s in lexical_spans(text) if text[s.start : s.end].lower() == "plague"]
+    assert len(plague) == 4 and all(s.score >= 0.4 for s in plague)
+
+
+def test_a_word_used_rarely_is_judged_even_in_the_headline() -> None:
+    text = "Plague of lies in the capital\n\nThe mayor spoke about the plague of lies on Monday."
+    assert text.lower().count("plague") < TOPIC_MIN_USES
+    plague = [s for s in lexical_spans(text) if text[s.start : s.end].lower() == "plague"]
+    assert len(plague) == 2 and all(s.score >= 0.4 for s in plague)

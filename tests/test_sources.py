@@ -127,3 +127,21 @@ def test_shared_ner_helpers() -> None:
     assert any(e.label == "PERSON" and e.text == "Ahmad Karimi" for e in ents)
     doc = article_doc(article, ctx)
     assert doc is not None and doc is article_doc(article, ctx)
+
+
+def test_plural_document_nouns_are_named_whole() -> None:
+    text = (
+        "Harbour deal collapses\n"
+        "According to documents seen by the Gazette, the rent covered only 60 percent of the cost.\n"
+        "According to reports from the port, two ships were turned away.\n"
+    )
+    names = {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
+    assert names.get("documents") == "document" and "document" not in names
+    assert names.get("reports from the port") == "document" or names.get("reports") == "document"
+
+
+def test_terminal_counts_mentions_in_words() -> None:
+    from spinscope.render.terminal import _count
+
+    assert _count(1, "mention") == "1 mention" and _count(2, "mention") == "2 mentions"
+    assert _count(0, "mention") == "0 mentions"

@@ -156,8 +156,9 @@ _PERSON_HEADS = (
     r"experts?|witness(?:es)?|residents?|lawmakers?|officers?|investigators?|prosecutors?|lawyers?|"
     r"attorneys?|insiders?|critics?|activists?|negotiators?|people|persons?|members?|employees?|"
     r"staffers?|observers?|economists?|scientists?|researchers?|doctors?|executives?|colleagues?|"
-    r"friends?|neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|"
-    r"president|chairman|chairwoman|head|governor|mayor|senator|ceo|founder|owner|"
+    r"friends?|neighbou?rs?|leaders?|representatives?|minister|secretar(?:y|ies)|directors?|commanders?|"
+    r"wom[ae]n|m[ae]n|presidents?|chairm[ae]n|chairwom[ae]n|heads?|governors?|mayors?|senators?|ceos?|"
+    r"founders?|owners?|"
     r"someone|individuals?|supporters?|opponents?|allies|ally|police|engineers?|workers?|teachers?|students?|"
     r"nurses?|soldiers?|farmers?|managers?|contractors?|authors?|billionaires?|chief of staff|chiefs?|"
     r"staff|organi[sz]ers?|traders?|investors?|airlines?|carriers?|retailers?|manufacturers?|hospitals?|"
@@ -167,10 +168,11 @@ _PERSON_HEADS = (
     r"guards?|ministers?|strategists?|consultants?|academics?|professors?|commentators?|pollsters?|"
     r"bankers?|protesters?|parents?|victims?|survivors?|"
     r"veterans?|journalists?|reporters?|editors?|publishers?|campaigners?|envoys?|judges?|physicians?|"
-    r"authorities|ministry|department|"
-    r"government|company|agency|office|committee|court|administration|report|study|document|documents|"
-    r"statement|memo|survey|data|figures|filings?|letter|poll|analysis|assessment|review|cable|emails?|"
-    r"transcript|records|census|indictment|complaint|ruling|release|paper|audit|inquiry|estimates?"
+    r"authorities|ministr(?:y|ies)|departments?|"
+    r"governments?|compan(?:y|ies)|agenc(?:y|ies)|offices?|committees?|courts?|administrations?|reports?|"
+    r"stud(?:y|ies)|documents?|statements?|memos?|surveys?|data|figures|filings?|letters?|polls?|analys[ie]s|"
+    r"assessments?|reviews?|cables?|emails?|transcripts?|records|census|indictments?|complaints?|rulings?|"
+    r"releases?|papers?|audits?|inquir(?:y|ies)|estimates?"
 )
 _DET = (
     r"(?:a|an|the|one|another|two|three|four|five|several|some|many|other|most|two other|"
@@ -186,7 +188,8 @@ _FUNCTION = (
     r"in|on|for|with|by|at|from|into|it|he|she|they|we|you|i|not|no|so|than|then|when|while|because|said|says"
 )
 _MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+\s+"
-DESC = rf"(?:(?i:{_DET})\s+)?(?:{_MODIFIER}){{0,4}}?(?i:{_PERSON_HEADS}){_POSTMOD}"
+# the head is a whole word: "documents", never "document" cut out of it (plurals are listed for that)
+DESC = rf"(?:(?i:{_DET})\s+)?(?:{_MODIFIER}){{0,4}}?(?i:{_PERSON_HEADS})\b{_POSTMOD}"
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "one of them", "some of them", "two of them"})
 _PRON = r"he|she|they|He|She|They|It|it|(?i:one|some|two) of them"
 _SUBJ_END = re.compile(rf"(?:(?P<pron>\b(?:{_PRON})\b)|(?P<name>\b{NAME})|(?P<desc>\b{DESC}))\s*$")

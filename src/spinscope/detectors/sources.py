@@ -19,16 +19,18 @@ from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.nlp import DESC, Attribution, attributions_in, is_pronoun, nlp_warning, sentence_regions
 
 DOC_NOUNS = re.compile(
-    r"\b(?:report|reports|study|studies|document|documents|statement|memo|memorandum|survey|data|figures|"
-    r"filings?|letter|poll|analysis|assessment|review|cable|emails?|transcript|records|census|indictment|"
-    r"complaint|ruling|release|paper|audit|inquiry|investigation|dossier|estimates?|research)\b",
+    r"\b(?:reports?|stud(?:y|ies)|documents?|statements?|memos?|memorand(?:um|a)|surveys?|data|figures|"
+    r"filings?|letters?|polls?|analys[ie]s|assessments?|reviews?|cables?|emails?|transcripts?|records|census|"
+    r"indictments?|complaints?|rulings?|releases?|papers?|audits?|inquir(?:y|ies)|investigations?|dossiers?|"
+    r"estimates?|research)\b",
     re.I,
 )
 ORG_NOUNS = re.compile(
-    r"\b(?:ministry|department|government|police|army|military|company|firm|agency|office|committee|"
-    r"council|commission|court|union|party|campaign|administration|white house|kremlin|pentagon|"
-    r"embassy|authorities|bank|institute|university|foundation|organi[sz]ation|group|board|senate|"
-    r"congress|parliament|cabinet|regime|state department|navy|coalition|spokesman's office)$",
+    r"\b(?:ministr(?:y|ies)|departments?|governments?|police|army|military|compan(?:y|ies)|firms?|"
+    r"agenc(?:y|ies)|offices?|committees?|councils?|commissions?|courts?|unions?|part(?:y|ies)|campaigns?|"
+    r"administrations?|white house|kremlin|pentagon|embass(?:y|ies)|authorities|banks?|institutes?|"
+    r"universit(?:y|ies)|foundations?|organi[sz]ations?|groups?|boards?|senate|congress|parliaments?|"
+    r"cabinet|regimes?|state department|navy|coalitions?|spokesman's office)$",
     re.I,
 )
 ORG_SUFFIX = re.compile(

@@ -67,6 +67,10 @@ def _outlet(report: Report) -> RenderableType | None:
     return Panel(table, title="Outlet", title_align="left")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _source_kind(source: dict[str, Any]) -> str:
     kind = str(source.get("kind", ""))
     return f"{kind}, anonymous" if source.get("anonymous") and kind != "anonymous" else kind
@@ -149,7 +153,8 @@ def render_plain(report: Report) -> str:
     if report.sources:
         out += ["", "Sources:"]
         for src in report.sources:
-            out.append(f"  {src.get('name', '')} ({_source_kind(src)}): {len(src.get('mentions', []))} mentions")
+            mentions = _count(len(src.get("mentions", [])), "mention")
+            out.append(f"  {src.get('name', '')} ({_source_kind(src)}): {mentions}")
     if report.claims:
         out += ["", "Claims worth checking:"]
         for c in report.claims[:10]:

@@ -129,3 +129,19 @@ def test_spans_are_whole_words(text: str, start: int, end: int, want: str) -> No
     from spinscope.inference.ptc_model import _word_end, _word_start
 
     assert text[_word_start(text, start, end) : _word_end(text, end)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "want"),
+    [
+        ('The so-called "historic" deal', 4, 23, 'so-called "historic"'),  # takes the closing mark
+        ("the “historic” deal", 4, 13, "“historic”"),
+        ('"Never again, he said', 0, 12, "Never again"),  # a lone opening mark with nothing to pair
+        ('a "quoted" word', 2, 10, '"quoted"'),  # balanced: unchanged
+    ],
+)
+def test_spans_keep_quote_marks_paired(text: str, start: int, end: int, want: str) -> None:
+    from spinscope.inference.ptc_model import _balance_quotes
+
+    s, e = _balance_quotes(text, start, end)
+    assert text[s:e] == want

@@ -107,6 +107,20 @@ def _word_end(text: str, e: int) -> int:
     return e
 
 
+_DOUBLE_QUOTES = '"\u201c\u201d'
+
+
+def _balance_quotes(text: str, s: int, e: int) -> tuple[int, int]:
+    """A span holding one double quote mark of a pair takes the other when it is right outside
+    (“so-called "historic"” rather than “so-called "historic”), else drops a leading lone mark."""
+    if sum(text.count(c, s, e) for c in _DOUBLE_QUOTES) % 2 == 1:
+        if e < len(text) and text[e] in _DOUBLE_QUOTES:
+            return s, e + 1
+        if s < e - 1 and text[s] in _DOUBLE_QUOTES:
+            return s + 1, e
+    return s, e
+
+
 def _word_at(text: str, a: int, b: int) -> str:
     """The whole word around a word-piece token."""
     while a > 0 and _in_word(text, a - 1):
@@ -252,7 +266,7 @@ class PTCModel:
         for a, b in merged:
             if b - a >= min_tok:
                 s, e = int(off[a, 0]), int(off[b - 1, 1])
-                s, e = _word_start(text, s, e), _word_end(text, e)
+                s, e = _balance_quotes(text, _word_start(text, s, e), _word_end(text, e))
                 out.append((s, e, float(p_in[a:b].mean()), a, b))
         return out
 

@@ -138,3 +138,11 @@ def test_equal_length_batches_split_where_lengths_change() -> None:
     wins = [(0, 10), (5, 15), (10, 18), (12, 20), (20, 30)]
     assert equal_length_batches(wins, 8) == [(0, 2), (2, 4), (4, 5)]
     assert equal_length_batches(wins, 1) == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
+
+
+def test_rewrite_refuses_an_added_term_that_is_not_the_mask() -> None:
+    model = eager_attention_model(layers=1)
+    add = next(n for n in model.graph.node if n.name == "/layer.0/Add")
+    add.input[1] = "/layer.0/q_mm"  # scores + something computed from the hidden states (shape-broadcast aside)
+    with pytest.raises(PatternError, match="depends on a MatMul"):
+        rewrite(model, HEADS)

@@ -85,6 +85,37 @@ def _scalar(g: _Graph, names: Sequence[str]) -> tuple[float, str]:
     raise PatternError(f"no constant scale among {list(names)}")
 
 
+_LEARNED = frozenset({"MatMul", "MatMulInteger", "Gemm", "LayerNormalization", "Softmax", "Conv"})
+
+
+def _check_is_mask(g: _Graph, tensor: str, where: str) -> None:
+    """The term added to the attention scores must be the padding mask: computed from the graph's
+    ``attention_mask`` input (and other tensors' shapes) by shape and arithmetic ops only, never from hidden
+    states' values (a position bias or the like would be silently lost by the rewrite)."""
+    seen: set[str] = set()
+    stack = [tensor]
+    inputs = {i.name for i in g.g.input}
+    reached: set[str] = set()
+    while stack:
+        t = stack.pop()
+        if t in seen or not t:
+            continue
+        seen.add(t)
+        if t in inputs:
+            reached.add(t)
+            continue
+        n = g.producer.get(t)
+        if n is None:
+            continue  # an initializer
+        if n.op_type in ("Shape", "Size"):
+            continue  # only the other tensor's shape, not its values
+        if n.op_type in _LEARNED:
+            raise PatternError(f"{where}: the term added to the attention scores depends on a {n.op_type}, not a mask")
+        stack.extend(n.input)
+    if "attention_mask" not in reached:
+        raise PatternError(f"{where}: the term added to the attention scores does not come from attention_mask")
+
+
 def _attention_blocks(g: _Graph) -> list[dict[str, Any]]:
     """Every eager self-attention subgraph: its Q/K/V inputs, output, scale and the nodes it spans."""
     blocks = []
@@ -94,6 +125,7 @@ def _attention_blocks(g: _Graph) -> list[dict[str, Any]]:
             mul = g.op(add.input[0], "Mul")
         except PatternError:
             mul = g.op(add.input[1], "Mul")
+        _check_is_mask(g, add.input[1] if add.input[0] == mul.output[0] else add.input[0], add.name)
         scale, scores = _scalar(g, mul.input)
         mm = g.op(scores, "MatMul")
         tq, tk = g.op(mm.input[0], "Transpose"), g.op(mm.input[1], "Transpose")

@@ -149,9 +149,9 @@ class LexicalDetector(Detector):
                     continue
                 seen_topics.add(key)
                 spans.append(Span(a, b, term.label, round(term.score * TOPIC_SCORE_FACTOR, 4),
-                                  f"“{text[a:b]}”: {term.why}. It is also in the headline and used "
-                                  f"{topics[key]} times, so it may name the article's subject rather than "
-                                  "judge it; its other uses are not marked.", self.name))
+                                  f"“{text[a:b]}”: {term.why}, but it is also in the headline and used "
+                                  f"{topics[key]} times, so here it may simply name the article's subject; "
+                                  "its other uses are not marked.", self.name))
                 continue
             if term.extend:  # the intensifier with the words it inflates (up to two)
                 for _ in range(2):

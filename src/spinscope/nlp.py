@@ -151,6 +151,13 @@ NAME = (
     rf"(?:(?:{TITLES})\.?\s+)?{_NAME_TOKEN}(?:(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*"
     rf"\s+{_NAME_TOKEN}){{0,3}}"
 )
+# documents that "say" things ("according to documents seen by ..."): description heads here, and the
+# document kind of a source in spinscope.detectors.sources
+DOC_HEADS = (
+    r"reports?|stud(?:y|ies)|documents?|statements?|memos?|surveys?|data|figures|filings?|letters?|polls?|"
+    r"analys[ie]s|assessments?|reviews?|cables?|emails?|transcripts?|records|census|indictments?|complaints?|"
+    r"rulings?|releases?|papers?|audits?|inquir(?:y|ies)|estimates?"
+)
 _PERSON_HEADS = (
     r"officials?|spokes(?:man|woman|person|people)|sources?|diplomats?|aides?|advis[eo]rs?|analysts?|"
     r"experts?|witness(?:es)?|residents?|lawmakers?|officers?|investigators?|prosecutors?|lawyers?|"
@@ -169,10 +176,8 @@ _PERSON_HEADS = (
     r"bankers?|protesters?|parents?|victims?|survivors?|"
     r"veterans?|journalists?|reporters?|editors?|publishers?|campaigners?|envoys?|judges?|physicians?|"
     r"authorities|ministr(?:y|ies)|departments?|"
-    r"governments?|compan(?:y|ies)|agenc(?:y|ies)|offices?|committees?|courts?|administrations?|reports?|"
-    r"stud(?:y|ies)|documents?|statements?|memos?|surveys?|data|figures|filings?|letters?|polls?|analys[ie]s|"
-    r"assessments?|reviews?|cables?|emails?|transcripts?|records|census|indictments?|complaints?|rulings?|"
-    r"releases?|papers?|audits?|inquir(?:y|ies)|estimates?"
+    r"governments?|compan(?:y|ies)|agenc(?:y|ies)|offices?|committees?|courts?|administrations?|"
+    + DOC_HEADS
 )
 _DET = (
     r"(?:a|an|the|one|another|two|three|four|five|several|some|many|other|most|two other|"

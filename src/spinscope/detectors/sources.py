@@ -16,15 +16,9 @@ from typing import Any, ClassVar
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
-from spinscope.nlp import DESC, Attribution, attributions_in, is_pronoun, nlp_warning, sentence_regions
+from spinscope.nlp import DESC, DOC_HEADS, Attribution, attributions_in, is_pronoun, nlp_warning, sentence_regions
 
-DOC_NOUNS = re.compile(
-    r"\b(?:reports?|stud(?:y|ies)|documents?|statements?|memos?|memorand(?:um|a)|surveys?|data|figures|"
-    r"filings?|letters?|polls?|analys[ie]s|assessments?|reviews?|cables?|emails?|transcripts?|records|census|"
-    r"indictments?|complaints?|rulings?|releases?|papers?|audits?|inquir(?:y|ies)|investigations?|dossiers?|"
-    r"estimates?|research)\b",
-    re.I,
-)
+DOC_NOUNS = re.compile(rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research)\b", re.I)
 ORG_NOUNS = re.compile(
     r"\b(?:ministr(?:y|ies)|departments?|governments?|police|army|military|compan(?:y|ies)|firms?|"
     r"agenc(?:y|ies)|offices?|committees?|councils?|commissions?|courts?|unions?|part(?:y|ies)|campaigns?|"

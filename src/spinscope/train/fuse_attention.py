@@ -116,7 +116,27 @@ def _check_is_mask(g: _Graph, tensor: str, where: str) -> None:
         raise PatternError(f"{where}: the term added to the attention scores does not come from attention_mask")
 
 
-def _attention_blocks(g: _Graph) -> list[dict[str, Any]]:
+def _check_heads(g: _Graph, reshape: Any, num_heads: int, where: str) -> None:
+    """Q's reshape to (batch, seq, heads, head size), its shape a constant or a Concat of parts (-1 or
+    unknown parts are skipped), must fit ``num_heads`` given the hidden size of Q's bias."""
+    target = reshape.input[1]
+    if target in g.const:
+        dims = [int(d) for d in np.asarray(g.const[target]).reshape(-1)]
+    else:
+        concat = g.producer.get(target)
+        parts = concat.input if concat is not None else []
+        dims = [int(np.asarray(g.const[i]).reshape(-1)[0]) for i in parts
+                if i in g.const and np.asarray(g.const[i]).size == 1]
+    heads, size = ([-1, -1] + dims)[-2:]
+    q_add = g.producer.get(reshape.input[0])
+    bias = [g.const[i] for i in (q_add.input if q_add is not None else []) if i in g.inits]
+    hidden = int(bias[0].size) if bias else 0
+    if (heads > 0 and heads != num_heads) or (size > 0 and hidden and size * num_heads != hidden):
+        raise PatternError(f"{where}: Q is reshaped to (…, {heads}, {size}) with hidden size {hidden}, "
+                           f"which does not fit {num_heads} heads")
+
+
+def _attention_blocks(g: _Graph, num_heads: int) -> list[dict[str, Any]]:
     """Every eager self-attention subgraph: its Q/K/V inputs, output, scale and the nodes it spans."""
     blocks = []
     for sm in [n for n in g.g.node if n.op_type == "Softmax"]:
@@ -132,10 +152,7 @@ def _attention_blocks(g: _Graph) -> list[dict[str, Any]]:
         if g.perm(tq) != (0, 2, 1, 3) or g.perm(tk) != (0, 2, 3, 1):
             raise PatternError(f"unexpected Q/K transposes {g.perm(tq)} {g.perm(tk)} before {mm.name}")
         rq, rk = g.op(tq.input[0], "Reshape"), g.op(tk.input[0], "Reshape")
-        shape = g.producer.get(rq.input[1])  # (batch, seq, heads, head size), a constant or a Concat of parts
-        dims = [int(d) for d in np.asarray(g.const[rq.input[1]]).reshape(-1)] if rq.input[1] in g.const else [
-            int(np.asarray(g.const[i]).reshape(-1)[0]) for i in (shape.input if shape is not None else [])
-            if i in g.const and np.asarray(g.const[i]).size == 1]
+        _check_heads(g, rq, num_heads, sm.name)
         mm2 = g.only_consumer(sm.output[0], "MatMul")
         tv = g.op(mm2.input[1], "Transpose")
         if g.perm(tv) != (0, 2, 1, 3):
@@ -143,10 +160,7 @@ def _attention_blocks(g: _Graph) -> list[dict[str, Any]]:
         rv = g.op(tv.input[0], "Reshape")
         t3 = g.only_consumer(mm2.output[0], "Transpose")
         r3 = g.only_consumer(t3.output[0], "Reshape")
-        q_add = g.producer.get(rq.input[0])
-        bias = [g.const[i] for i in (q_add.input if q_add is not None else []) if i in g.inits]
         blocks.append({
-            "shape": dims[-2:], "hidden": int(bias[0].size) if bias else None,
             "q": rq.input[0], "k": rk.input[0], "v": rv.input[0], "out": r3.output[0], "scale": scale,
             "remove": [rq, rk, rv, tq, tk, tv, mm, mul, add, sm, mm2, t3, r3], "name": sm.name,
         })
@@ -184,14 +198,10 @@ def rewrite(model: Any, num_heads: int = 12) -> dict[str, int]:
     if len({n.name for n in model.graph.node}) != len(model.graph.node):
         raise PatternError("node names are not unique")
     g = _Graph(model)
-    blocks = _attention_blocks(g)
+    blocks = _attention_blocks(g, num_heads)
     remove = {n.name for b in blocks for n in b["remove"]}
     added: list[Any] = []
     for b in blocks:
-        heads, size = ([-1, -1] + b["shape"])[-2:]
-        if (heads > 0 and heads != num_heads) or (size > 0 and b["hidden"] and size * num_heads != b["hidden"]):
-            raise PatternError(f"{b['name']}: Q is reshaped to (…, {heads}, {size}) with hidden size {b['hidden']}, "
-                               f"which does not fit {num_heads} heads")
         added.append(helper.make_node("MultiHeadAttention", [b["q"], b["k"], b["v"]], [b["out"]],
                                       domain="com.microsoft", num_heads=num_heads, scale=b["scale"],
                                       name=b["name"].rsplit("/", 1)[0] + "/MultiHeadAttention"))

@@ -46,6 +46,21 @@ CLUTTER = [
     ("News | Politics | Elections", "navigation"),
     ("Tags: economy, taxes, budget", "tags"),
     ("© 2026 Example Media Group", "caption"),
+    ("©2018 Los Angeles Times, Distributed by Tribune Content Agency, LLC.", "caption"),
+    ("Story continues below advertisement", "interstitial"),
+    ("Story Continued Below", "interstitial"),
+    ("take our poll - story continues below", "poll"),
+    ("Take our survey: Should the council raise parking fees?", "poll"),
+    ("Email *", "form field"),
+    ("First name *", "form field"),
+    ("Phone This field is for validation purposes and should be left unchanged.", "form field"),
+    ("You may opt out at anytime.", "consent"),
+    ("You also agree to this site's Privacy Policy and Terms of Use.", "consent"),
+    ("Completing this poll grants you access to Example Outpost updates free of charge.", "consent"),
+    ("Article posted with permission from Example Media", "syndication"),
+    ("Reprinted with permission from The Example Foundation.", "syndication"),
+    ("This report was originally published by Jane Doe at Example News", "syndication"),
+    ("This article first appeared on example.org", "syndication"),
 ]
 
 ARTICLE_SENTENCES = [
@@ -59,6 +74,12 @@ ARTICLE_SENTENCES = [
     "What happens now?",
     "The Prime Minister, speaking in London, said the deal was fair.",
     "Subscribers to the service will pay more from April, the regulator said.",
+    "The story continued on Monday, when police arrested two men.",
+    "First published in 1851, the novel sold poorly.",
+    "Published with permission of the family, the letter shows his fears.",
+    "You may opt out of the scheme, the minister told savers on Tuesday.",
+    "Users agree to the privacy policy when they sign up, the company said.",
+    "Take our word for it: the budget will not balance.",
 ]
 
 
@@ -101,3 +122,36 @@ def test_excluded_regions_get_no_spans_and_text_is_unchanged() -> None:
     for s in report.spans:
         for r in report.excluded:
             assert not (s.start < r.end and r.start < s.end), (report.text[s.start : s.end], r.reason)
+
+
+def test_poll_widget_is_excluded_as_a_block() -> None:
+    """A poll dropped into the article: the marker, the question (repeated, as scraped), the answers,
+    the form and its small print go; the article text around it stays."""
+    body_before = "The senator said the vote would be held on Thursday."
+    body_after = "Critics called the plan a disgraceful betrayal of voters."
+    widget = [
+        "take our poll - story continues below",
+        "Should the senator resign?",
+        "Should the senator resign?",
+        "* Yes, he should resign.",
+        "No, he should stay.",
+        "Maybe?",
+        "Email *",
+        "Name This field is for validation purposes and should be left unchanged.",
+        "Completing this poll grants you access to Example Outpost updates free of charge.",
+        "You may opt out at anytime.",
+    ]
+    text = "Senator Faces Calls to Resign\n" + "\n".join([body_before, *widget, body_after]) + "\n"
+    a = article_from_text(text)
+    excluded = [a.text[r.start : r.end] for r in a.excluded]
+    assert excluded == widget
+    kept = [a.text[s.start : s.end] for s in a.analysable_sentences()]
+    assert body_before in kept and body_after in kept
+
+
+def test_marker_without_a_form_excludes_only_itself() -> None:
+    """No form follows the marker within a few lines: the lines after it are article text."""
+    lines = ["Story continues below advertisement", "Why did the council wait?", "Nobody has said."]
+    text = "Council Delays Vote\nThe council met on Monday.\n" + "\n".join(lines) + "\n"
+    a = article_from_text(text)
+    assert [a.text[r.start : r.end] for r in a.excluded] == lines[:1]

@@ -15,6 +15,14 @@ import re
 
 from spinscope.spans import Region
 
+POLL_MARKER = "poll or survey widget"
+INTERSTITIAL = "interstitial marker (story continues below)"
+WIDGET_BODY = "poll or sign-up widget (question and answers)"
+FORM_REASON = "form field or consent small print (sign-up or poll widget)"
+# Lines between a poll marker and the widget's form that belong to the widget (question, answers).
+_WIDGET_LOOKAHEAD = 12
+_WIDGET_LINE_WORDS = 20
+
 # Kinds of page object that furniture lines talk about.
 _MEDIA = r"photo|photograph|picture|image|video|graphic|illustration|gallery|slideshow|caption|credit|file photo"
 _LINK_LABEL = (
@@ -48,7 +56,7 @@ _CREDIT = re.compile(
     rf"\((?:{_MEDIA})\s*(?:by|:|credit)?[^()]{{0,80}}\)\s*$|"
     rf"^\W*(?:{_MEDIA})\s*(?:by|credit|courtesy|copyright)\b|"
     r"\b(?:getty images|shutterstock|afp photo|ap photo|reuters/|epa-efe|alamy|istock)\b|"
-    r"^\W*(?:©|\(c\)|copyright)\s",
+    r"^\W*(?:©|\(c\)|copyright)(?:\s|(?=\d))",
     re.I,
 )
 _BYLINE = re.compile(
@@ -80,6 +88,39 @@ _RAIL_HEADING = re.compile(
     r"(?:\s+(?:now|today|this week|stories|news|articles|posts|videos|content|links|for you|on \w+))?\W*$",
     re.I,
 )
+# A marker where a page breaks the article for a widget ("story continues below"), or invites the
+# reader into a poll or survey. A poll question may follow the marker on the same line.
+_POLL = re.compile(r"^\W*(?:take|answer|vote in|complete)\s+(?:our|this|the|today'?s)\s+(?:poll|survey|quiz)\b", re.I)
+_INTERSTITIAL = re.compile(
+    r"^\W*(?:the\s+)?(?:story|article|text)\s+(?:continues|continued)\s+(?:below|after)"
+    r"(?:\s+(?:this\s+|the\s+)?(?:advertisement|ad|video|message|break))?\W*$",
+    re.I,
+)
+# A form field of a sign-up or poll widget: a short field name with the "required" star ("Email *"), or a
+# form's own instruction about a field.
+_FORM_FIELD = re.compile(
+    r"^\W*(?:[A-Za-z]+(?:\s+[A-Za-z]+){0,2}\s*\*|(?:[A-Za-z]+\s+)?(?:this|the)\s+field\s+is\s+(?:for|required)\b.*)$",
+    re.I,
+)
+# Consent small print addressed to the reader: "You may opt out at any time", "you agree to this site's
+# Privacy Policy", "Completing this poll grants you access to … updates".
+_CONSENT = re.compile(
+    r"\byou\b.*\b(?:opt[ -]out|unsubscribe)\b.*\b(?:any ?time|at any point)\b"
+    r"|\byou\b.*\b(?:agree|consent)\b.*\b(?:privacy policy|terms (?:of|and) (?:use|service|conditions))\b"
+    r"|^\W*(?:completing|submitting|answering|taking)\s+this\s+(?:poll|survey|quiz|form)\b",
+    re.I,
+)
+# A syndication note about where the piece comes from: "Article posted with permission from …",
+# "Reprinted with permission from …", "This report was originally published by … at …".
+_SYNDICATION = re.compile(
+    r"^\W*(?:(?:this\s+)?(?:article|story|report|post|piece|column|essay)\s+(?:was\s+|is\s+|has\s+been\s+)?)?"
+    r"(?:originally\s+(?:posted|published|appeared)"
+    r"|(?<=\s)first\s+(?:posted|published|appeared)"
+    r"|(?:posted|published|reprinted|republished|reproduced|shared)\s+(?:here\s+)?(?:with|by)\s+(?:kind\s+)?"
+    r"permission\s+(?:from|of))"
+    r"\b[^,;]{0,100}$",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -102,6 +143,16 @@ def classify_line(line: str) -> str | None:
     short = n <= 14
     if n <= 3 and re.fullmatch(r"\W*(?:advertisement|advertising|ad|sponsored|promoted|paid post)\W*", stripped, re.I):
         return "advertising or sponsored content"
+    if n <= 30 and _POLL.match(stripped):
+        return POLL_MARKER
+    if _INTERSTITIAL.match(stripped):
+        return INTERSTITIAL
+    if n <= 16 and _FORM_FIELD.match(stripped):
+        return FORM_REASON
+    if n <= 14 and _CONSENT.search(stripped):
+        return FORM_REASON
+    if n <= 20 and _SYNDICATION.match(stripped):
+        return "syndication or permission note"
     if _PLACEHOLDER.search(stripped) and n <= 8:
         return "widget or placeholder name"
     if _COUNTER.match(stripped):
@@ -152,15 +203,35 @@ _DATELINE_PREFIX = re.compile(
 )
 
 
+def _widget_end(text: str, paragraphs: list[Region], first: int) -> int:
+    """Index of the last paragraph of a poll or sign-up widget that starts at ``paragraphs[first]`` (a
+    poll or interstitial marker), or ``first`` when no widget form follows. The widget runs to its last form field or
+    consent line within a few lines; everything between (the question, often repeated, and the answers)
+    is short. A long line ends the search: it is article text."""
+    end = first
+    for k in range(first + 1, min(len(paragraphs), first + 1 + _WIDGET_LOOKAHEAD)):
+        line = text[paragraphs[k].start : paragraphs[k].end]
+        if classify_line(line) == FORM_REASON:
+            end = k
+        elif len(_words(line)) > _WIDGET_LINE_WORDS:
+            break
+    return end
+
+
 def find_clutter(text: str, paragraphs: list[Region], *, skip: Region | None = None) -> list[Region]:
     """Excluded regions (whole lines, or a dateline prefix) with a reason, in text order."""
     out: list[Region] = []
     in_rail = False
-    for para in paragraphs:
+    widget_end = -1
+    for i, para in enumerate(paragraphs):
         if skip is not None and para.start < skip.end and skip.start < para.end:
             continue
         line = text[para.start : para.end]
         reason = classify_line(line)
+        if reason in (POLL_MARKER, INTERSTITIAL):
+            widget_end = max(widget_end, _widget_end(text, paragraphs, i))
+        elif reason is None and i <= widget_end:
+            reason = WIDGET_BODY
         if reason is None and in_rail and _looks_like_rail_item(line):
             reason = "promotional rail item (headline list)"
         if reason is not None:

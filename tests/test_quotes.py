@@ -54,3 +54,53 @@ def test_nested_quotes_with_the_same_or_other_marks() -> None:
     assert [q["speaker"]["name"] for q in qs] == ["Liza Goitein", "Dan Fishback"]
     assert all(q["nested"] and "broken" not in q for q in qs)
     assert qs[0]["text"].endswith("to the rule,")
+
+
+def test_relative_clause_between_speaker_and_verb() -> None:
+    """Names inside "who …," describe the subject; they are not the speaker."""
+    qs = quotes(
+        "Title\nLabour’s Yvette Cooper MP, who leads the group that includes former Tory ministers Nicky Morgan, "
+        "Oliver Letwin, and Nick Boles, said, “Our amendment would block the powers.”\n"
+    )
+    assert qs[0]["speaker"]["name"] == "Yvette Cooper"
+    qs = quotes(
+        'Title\nKeith Vaz, chairman of the Home Affairs Select Committee, who had called for the bloggers to be '
+        'banned from the UK, said: "I welcome the ban."\n'
+    )
+    assert qs[0]["speaker"]["name"] == "Keith Vaz"
+    assert qs[0]["speaker"]["role"] == "chairman of the Home Affairs Select Committee"
+
+
+def test_relative_clause_after_a_clause_is_not_a_subject() -> None:
+    qs = quotes(
+        "Title\nAn old friend he had not seen in years and would never expect to meet in Rome, who is now an "
+        "archbishop, appeared from between two parked cars and said: “Keep up the good writing.”\n"
+    )
+    assert (qs[0]["speaker"] or {}).get("name") != "Rome"
+
+
+def test_quote_on_the_line_after_its_introduction() -> None:
+    """One sentence per line: a line that ends with its attribution introduces the quote on the next line."""
+    text = (
+        "Title\nA no-deal exit fulfils the referendum result, Tory MP Peter Bone told Sky News on Sunday.\n"
+        "“The only way you’re going to deliver Brexit is a clean break.”\n"
+        "Ritter writes:\n“The missile debris contradicts the finding.”\n"
+    )
+    assert [q["speaker"]["name"] for q in quotes(text)] == ["Peter Bone", "Ritter"]
+
+
+def test_a_line_that_only_reports_does_not_introduce() -> None:
+    text = (
+        "Title\nCritics argue that leaving would end talks on North Korea's continued testing of missiles.\n"
+        "“If we want to talk to North Korea now, we must stay in the deal.”\n"
+        "A dispatcher calmly tells her to stay there.\n“Please help.”\n"
+    )
+    assert [q["speaker"] for q in quotes(text)] == [None, None]
+
+
+def test_inverted_speaker_with_a_role_after_a_place() -> None:
+    text = (
+        "Title\n“This is not what the court ordered,” said Las Vegas attorney Maggie McLetchie.\n"
+        "“Nobody wants a war,” wrote Jonathan Spyer in an article for Foreign Policy.\n"
+    )
+    assert [q["speaker"]["name"] for q in quotes(text)] == ["Maggie McLetchie", "Jonathan Spyer"]

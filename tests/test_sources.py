@@ -145,3 +145,16 @@ def test_terminal_counts_mentions_in_words() -> None:
 
     assert _count(1, "mention") == "1 mention" and _count(2, "mention") == "2 mentions"
     assert _count(0, "mention") == "0 mentions"
+
+
+def test_people_share_a_source_by_surname_unless_given_names_differ() -> None:
+    text = (
+        "Couple describe the night of the shooting\n"
+        "Candace Smith said she hid in the bushes outside the house.\n"
+        "Quentin Smith said he had been drinking that evening.\n"
+        "Labour’s Yvette Cooper MP said the inquiry must be independent.\n"
+        "Ms Cooper added that the police had questions to answer.\n"
+    )
+    sources = run(text).findings["sources"].sections["sources"]
+    people = {s["name"]: len(s["mentions"]) for s in sources if s["kind"] == "person"}
+    assert people == {"Candace Smith": 1, "Quentin Smith": 1, "Yvette Cooper": 2}

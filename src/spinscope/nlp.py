@@ -209,7 +209,12 @@ _NOT_SPEAKERS = frozenset(
     "and but or not has have had was were is are be been that which who to of in on for with as at by it this "
     "never also only just really".split()
 )
-_ROLE_NAME = re.compile(rf"^\s+(?P<role>(?:[a-z][\w’'\-]*\s+){{1,4}})(?P<name>{NAME})\b")
+# '…," said [Las Vegas] attorney Maggie McLetchie': a role in lower case, perhaps after a place or body
+_ROLE_WORD = r"(?!(?:in|an?|the|for|from|of|at|on|to|with|by|and|or)\b)[a-z][\w’'\-]*\s+"
+_ROLE_NAME = re.compile(
+    rf"^\s+(?P<role>(?:[A-Z][\w’'\-]*\s+){{1,3}}(?:{_ROLE_WORD}){{1,2}}|(?:[a-z][\w’'\-]*\s+){{1,4}})"
+    rf"(?P<name>{NAME})\b"
+)
 # verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
 _VERB = re.compile(
     rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by)\b)|\b[Aa]ccording to\b|\bcit(?:ing|ed)\b"
@@ -224,6 +229,10 @@ _ROLE_LIKE = re.compile(
     r"(?:an?|the|his|her|its|their|one|former|chief|senior|deputy|acting|[A-Z][\w’'\-]*[’']s|\d{1,3})\b"
 )
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
+# "Yvette Cooper, who leads a group that includes Oliver Letwin, said": a relative clause between the
+# subject and the verb describes the subject; names inside it are not the speaker.
+_REL_HEAD_LOWER = 3  # lower-case words allowed in the subject before such a clause ("the former minister Jane Doe")
+_REL_CLAUSE_END = re.compile(r",\s*(?:who|whose|whom)\b[^\"“”]*,\s*$")
 _APPOS_END = re.compile(r",\s*([^,\"“”]{1,90}),\s*(?:(?:has|had|also|later|then|previously|once|again)\s+)?$")
 _ADVERB_END = re.compile(
     r"(?:\s+(?:\w+ly|also|later|then|has|had|have|previously|once|again|would|will|not|never|yet|already|"
@@ -304,10 +313,22 @@ def gender_of(name: str) -> str | None:
     return None
 
 
+_POSSESSOR = re.compile(rf"(?:[A-Z][\w\-]*\s+){{0,2}}[A-Z][\w\-]*['’]s\s+(?={_NAME_TOKEN}\s+{_NAME_TOKEN})")
+_POSTNOMINAL = re.compile(r"\s+(?:MP|MEP|MSP|MLA|QC|KC)$")
+
+
 def _clean_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a subject to the person: no leading stop word, no possessor ("Labour’s Yvette Cooper MP" is
+    Yvette Cooper), no post-nominal letters."""
     m = re.match(rf"(?:(?:{_STOP_START})\b[\s,]*)+", text[start:end])
     if m and m.end() < end - start:
         start += m.end()
+    m = _POSSESSOR.match(text, start, end)
+    if m:
+        start = m.end()
+    m = _POSTNOMINAL.search(text, start, end)
+    if m and len(text[start : m.start()].split()) >= 2:  # "Yvette Cooper MP", not "Labour MP"
+        end = m.start()
     return start, end
 
 
@@ -317,7 +338,14 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
     if m_adv:
         pre = pre[: m_adv.start()]
     role: str | None = None
+    rel = _REL_CLAUSE_END.search(pre)
+    if rel and len(re.findall(r"\b[a-z]\w*", pre[: rel.start()].split(",")[0])) > _REL_HEAD_LOWER:
+        rel = None  # "An old friend he had not seen … in Rome, who …": the clause's head is not a subject
+    if rel:  # the clause goes; the comma that opened it may close an appositive ("X, chairman of Y, who …,")
+        pre = pre[: rel.start()] + ", "
     appos = _APPOS_END.search(pre)
+    if rel and not appos:
+        pre = pre[:-2]
     if appos:
         role = appos.group(1).strip()
         pre = pre[: appos.start()]

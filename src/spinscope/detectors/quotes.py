@@ -280,6 +280,29 @@ class QuotesDetector(Detector):
         return Findings(sections={"quotes": items}, warnings=warnings)
 
 
+_INTRO_TAIL_WORDS = 8  # words after the speech verb in a sentence that introduces the quote on the next line
+# what may follow that verb: whom it was said to, or when and where ("told Sky News on Sunday", "said in a
+# statement"), not a noun phrase ("North Korea's continued testing of …") or an instruction ("tells her to …")
+_INTRO_TAIL = re.compile(
+    r"\s*(?:[.:]?$|[A-Z]|(?:in|on|at|during|after|before|from|to|late|earlier|last|this|yesterday|today)\b)"
+)
+
+
+def _introduces(line: str, tail: str) -> bool:
+    """Whether a line introduces the quote that opens the next line: it carries no quote of its own and ends
+    with a colon, or with its speech verb and a few words ("…, Peter Bone told Sky News on Sunday."),
+    not with reported content ("…told her that …", "…tells her to stay there")."""
+    if any(c in line for c in '"“”'):
+        return False
+    if line.endswith(":"):
+        return True
+    return (
+        len(tail.split()) <= _INTRO_TAIL_WORDS
+        and _INTRO_TAIL.match(tail) is not None
+        and not re.search(r"\b(?:that|whether|if|how|why)\b", tail)
+    )
+
+
 def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> Attribution | None:
     close = q.close_mark if q.close_mark is not None else q.end
     opening = q.open_mark if q.open_mark is not None else q.start
@@ -304,13 +327,17 @@ def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> At
         return after[0]
     if before:
         return before[-1]
-    # `X said Y. "Quote."`: a quote opening a sentence right after an attributed one
+    # `X said Y. "Quote."`: a quote opening a sentence right after an attributed one. On the next line it
+    # needs the previous sentence to end with the attribution ("..., Peter Bone told Sky News on Sunday.")
+    # or with a colon: a line that only reports what someone said is not an introduction.
     head = text[:opening].rstrip()
-    if head.endswith((".", ":")) and "\n" not in text[len(head) : opening]:
+    gap = text[len(head) : opening]
+    if head.endswith((".", ":")) and gap.count("\n") <= 1:
         prev_start = max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n")) + 1
         prior = [a for a in attributions if prev_start <= a.start < len(head) and not is_pronoun(a.name)]
         if prior and '"' not in text[prior[-1].end : opening] and "”" not in text[prior[-1].end : opening]:
-            return prior[-1]
+            if "\n" not in gap or _introduces(text[prev_start : len(head)], text[prior[-1].verb_end : len(head)]):
+                return prior[-1]
     return None
 
 

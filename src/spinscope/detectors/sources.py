@@ -16,7 +16,16 @@ from typing import Any, ClassVar
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
-from spinscope.nlp import DESC, DOC_HEADS, Attribution, attributions_in, is_pronoun, nlp_warning, sentence_regions
+from spinscope.nlp import (
+    DESC,
+    DOC_HEADS,
+    TITLES,
+    Attribution,
+    attributions_in,
+    is_pronoun,
+    nlp_warning,
+    sentence_regions,
+)
 
 DOC_NOUNS = re.compile(rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research)\b", re.I)
 ORG_NOUNS = re.compile(
@@ -127,6 +136,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
     label = att.label
     if len(name.split()) == 1 and name in surnames:
         return "person"  # "Franken" after "Sen. Al Franken", whatever NER says about the bare surname
+    if name.split()[-1] in surnames and not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):
+        return "person"  # "Yvette Cooper" beside "Ms Cooper", whatever NER says about the full name
     if label == "PERSON" or att.titled:
         return "person"
     if label in ("ORG", "GPE", "NORP", "FAC") or ORG_SUFFIX.search(name) or ORG_NOUNS.search(name):
@@ -153,10 +164,27 @@ def role_near(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def _key(name: str, kind: str) -> str:
-    if kind == "person":
-        return name.split()[-1].lower()
-    return re.sub(r"^(?:the|a|an)\s+", "", name.lower())
+_TITLE_START = re.compile(rf"^(?:(?:{TITLES})\.?\s+)+")
+
+
+def _first_name(name: str) -> str | None:
+    """The given name of a person's name, or None when only a title and surname are known ("Ms Cooper")."""
+    words = _TITLE_START.sub("", name).split()
+    return words[0].lower() if len(words) > 1 else None
+
+
+def _key(name: str, kind: str, sources: dict[str, dict[str, Any]]) -> str:
+    """People share a source by surname ("Ms Cooper" is "Yvette Cooper") unless both given names are known
+    and differ ("Candace Smith" and "Quentin Smith" are two sources)."""
+    if kind != "person":
+        return f"{kind}:" + re.sub(r"^(?:the|a|an)\s+", "", name.lower())
+    surname, first = name.split()[-1].lower(), _first_name(name)
+    same = [k for k, v in sources.items() if k.startswith("person:") and v["name"].split()[-1].lower() == surname]
+    for k in same:
+        other = _first_name(sources[k]["name"])
+        if first is None or other is None or first == other:
+            return k
+    return f"person:{surname}" if not same else f"person:{name.lower()}"
 
 
 class SourcesDetector(Detector):
@@ -187,7 +215,7 @@ class SourcesDetector(Detector):
         )
 
         def add(name: str, kind: str, mention: tuple[int, int], role: str | None = None) -> dict[str, Any]:
-            key = f"{kind}:{_key(name, kind)}"
+            key = _key(name, kind, sources)
             src = sources.get(key)
             if src is None:
                 src = {

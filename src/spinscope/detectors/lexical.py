@@ -13,6 +13,7 @@ from typing import ClassVar
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.detectors.lexicon import Matcher, Term, load_json
+from spinscope.ingest.segment import is_abbreviation
 from spinscope.spans import Span
 from spinscope.techniques import PTC_TECHNIQUES
 
@@ -71,13 +72,24 @@ def _topic_terms(article: Article, matches: list[tuple[int, int, Term]]) -> dict
     return {k: n for k, n in uses.items() if k in in_title and n >= TOPIC_MIN_USES}
 
 
+def _breaks_clause(text: str, i: int) -> bool:
+    """Whether ``text[i]`` ends a clause: punctuation, but not the full stop inside "U.S.’s", "3.5" or
+    after an abbreviation ("Gen. Smith")."""
+    if not _CLAUSE_BREAK.match(text[i]):
+        return False
+    if text[i] != ".":
+        return True
+    after = text[i + 1 : i + 2]
+    return (not after or after.isspace()) and not is_abbreviation(text, i + 1)
+
+
 def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """Widen ``[start, end)`` to the clause around it, within ``[lo, hi)``."""
     a = start
-    while a > lo and not _CLAUSE_BREAK.match(text[a - 1]):
+    while a > lo and not _breaks_clause(text, a - 1):
         a -= 1
     b = end
-    while b < hi and not _CLAUSE_BREAK.match(text[b]):
+    while b < hi and not _breaks_clause(text, b):
         b += 1
     while a < b and text[a].isspace():
         a += 1

@@ -30,7 +30,7 @@ def paragraphs(text: str, start: int = 0) -> list[Region]:
     return out
 
 
-def _is_abbreviation(text: str, end: int) -> bool:
+def is_abbreviation(text: str, end: int) -> bool:
     """``end`` is the index just after a '.'; true when the word before it is an abbreviation or initial."""
     i = end - 1
     j = i
@@ -49,7 +49,7 @@ def sentences_in(text: str, region: Region) -> list[Region]:
     start = region.start
     for m in _END.finditer(text, region.start, region.end):
         end = m.end()
-        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start() + 1):
+        if text[m.start()] == "." and m.end() - m.start() == 1 and is_abbreviation(text, m.start() + 1):
             continue
         if not _NEXT_START.match(text, end, region.end):
             continue

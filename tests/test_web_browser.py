@@ -4,7 +4,10 @@ article full of markup that must stay inert text."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -158,16 +161,22 @@ def test_paste_highlight_explain_toggle_export(context: Any, server: str, tmp_pa
     assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
     assert "Definition" in page.locator("#details-body").inner_text()
 
-    # Panels: what the report has is listed; an empty section says so.
+    # Panels: what the report has is listed in words; an empty section says why it is empty.
     for name in PANELS:
         body = page.locator(f"#panel-{name} .panel-body")
         value = report[name]
         if not value:
-            assert "Not available" in body.inner_text()
+            assert body.locator(".empty").count() == 1 and body.inner_text().strip()
         elif isinstance(value, list):
             assert body.locator("ul.items > li").count() == len(value)
         else:
-            assert body.inner_text().strip() and "Not available" not in body.inner_text()
+            assert body.inner_text().strip() and body.locator(".empty").count() == 0
+    assert "without a link" in page.locator("#panel-outlet").inner_text()  # pasted text: no outlet
+    headline = page.locator("#panel-headline").inner_text()
+    assert "Clickbait" in headline and f"{round(report['headline']['clickbait']['probability'] * 100)}%" in headline
+    speech = [q for q in report["quotes"] if q["kind"] == "speech" and q.get("speaker")]
+    if speech:
+        assert speech[0]["speaker"]["name"] in page.locator("#panel-quotes").inner_text()
 
     # Toggle the most frequent technique off: none of its spans stays highlighted; on again: back.
     counts: dict[str, int] = {}
@@ -260,3 +269,30 @@ def test_ptc_training_article(context: Any, server: str, data_dir: Path) -> None
     assert page.locator("#article mark.hl").count() > 0
     page.locator("#article mark.hl[tabindex='0']").first.click()
     assert "Definition" in page.locator("#details-body").inner_text()
+
+
+def test_article_by_link_shows_its_outlet_card(context: Any, tmp_path: Path) -> None:
+    """A link to a page on a site no table rates: the article is fetched and analysed, and the outlet card
+    names the site and says plainly that it is unrated (configured to allow a loopback URL)."""
+    title = EXAMPLE.split("\n", 1)[0]
+    body = "".join(f"<p>{p}</p>" for p in EXAMPLE.split("\n\n")[1:])
+    (tmp_path / "story.html").write_text(
+        f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}"
+        "</article></body></html>", "utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        with serve_in_thread(WebSettings(allow_private=True)) as app_url:
+            page, rec = open_page(context, app_url)
+            page.check("#mode-url")
+            page.fill("#url-input", f"http://127.0.0.1:{site.server_address[1]}/story.html")
+            page.click("#analyze-button")
+            wait_done(page)
+            assert page.locator("#article mark.hl").count() > 0
+            card = page.locator("#panel-outlet").inner_text()
+            assert "127.0.0.1" in card and "Unrated" in card
+            assert rec.errors == []
+    finally:
+        site.shutdown()
+        site.server_close()

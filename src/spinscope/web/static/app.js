@@ -169,11 +169,11 @@
     renderArticle();
     renderDetails();
     const r = state.report;
-    renderSection("panel-headline", r.headline);
-    renderSection("panel-outlet", r.outlet);
-    renderSection("panel-sources", r.sources);
-    renderSection("panel-quotes", r.quotes);
-    renderSection("panel-claims", r.claims);
+    renderPanel("panel-headline", headlinePanel(r.headline));
+    renderPanel("panel-outlet", outletPanel(r.outlet, r.metadata || {}));
+    renderPanel("panel-sources", sourcesPanel(r.sources || []));
+    renderPanel("panel-quotes", quotesPanel(r.quotes || []));
+    renderPanel("panel-claims", claimsPanel(r.claims || []));
     renderSection("panel-warnings", r.warnings);
   }
 
@@ -423,6 +423,161 @@
     } else {
       body.append(renderValue(value, 0));
     }
+  }
+
+  /* ---- the side panels: each says in words what the report holds, or why it holds nothing ---- */
+  const pct = (p) => Math.round(p * 100) + "%";
+
+  function showButton(start, end, label) {
+    const btn = el("button", { type: "button", class: "link" }, label || "show in article");
+    btn.addEventListener("click", () => showRange(start, end));
+    return btn;
+  }
+
+  function empty(text) {
+    return el("p", { class: "muted empty" }, text);
+  }
+
+  function renderPanel(id, nodes) {
+    const body = $(id).querySelector(".panel-body");
+    clear(body);
+    for (const n of nodes) body.append(n);
+  }
+
+  function row(dl, label, ...value) {
+    dl.append(el("dt", {}, label), el("dd", {}, ...value));
+  }
+
+  function headlinePanel(h) {
+    if (!h || isEmpty(h)) return [empty("The headline check did not run.")];
+    if (h.available === false) return [empty("Not checked: " + (h.reason || "no headline") + ".")];
+    const dl = el("dl", {});
+    const cb = h.clickbait || {};
+    if (typeof cb.probability === "number") {
+      row(dl, "Clickbait", pct(cb.probability) + " likely: " + (cb.is_clickbait ? "reads as clickbait" : "not clickbait"));
+      for (const c of cb.cues || []) row(dl, "Clickbait cue", el("q", {}, c.cue), " ", c.explanation || "");
+    }
+    const st = h.stance;
+    if (st && st.label) {
+      const words = { agree: "agrees with it", disagree: "disputes it", discuss: "discusses it without taking a side",
+        unrelated: "is about something else" };
+      const probs = st.probabilities || {};
+      const others = Object.entries(probs).filter(([k]) => k !== st.label).sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => k + " " + pct(v)).join(", ");
+      row(dl, "Does the body support the headline?",
+        "The body " + (words[st.label] || st.label) + " (" + pct(probs[st.label] || 0) + "; " + others + ").");
+      if (st.explanation) row(dl, "Why", st.explanation);
+      const ev = st.evidence || [];
+      if (ev.length) {
+        const ul = el("ul", { class: "evidence" });
+        for (const e of ev) {
+          ul.append(el("li", {}, el("span", { class: "role role-" + e.role }, e.role + " (" + pct(e.score) + " similar)"),
+            " ", el("q", {}, snippet(e.start, e.end)), " ", showButton(e.start, e.end)));
+        }
+        row(dl, "Closest body sentences", ul);
+      }
+    } else if (h.reason) {
+      row(dl, "Body", h.reason + ".");
+    }
+    const terms = h.unsupported_terms || [];
+    if (terms.length) {
+      const dd = [];
+      terms.forEach((t, i) => { if (i) dd.push(", "); dd.push(showButton(t.start, t.end, t.term)); });
+      row(dl, "Headline words the body never uses", ...dd);
+    }
+    return [dl];
+  }
+
+  function outletPanel(o, meta) {
+    if (!o || isEmpty(o) || !o.domain) {
+      const why = meta.url ? "The link's site could not be read as an outlet domain." :
+        "The text was given without a link, so the publisher is unknown. Give the article's link to see what is known about its outlet.";
+      return [empty(why)];
+    }
+    const dl = el("dl", {});
+    row(dl, "Outlet", (o.name ? o.name + " (" + o.domain + ")" : o.domain));
+    if (o.match === "subdomain") row(dl, "Matched", o.matched_host + " as part of " + o.domain);
+    if (!o.rated) {
+      row(dl, "Rating", el("strong", { class: "unrated" }, "Unrated"), ": no source in the bundled tables rates this outlet. That says nothing about its quality.");
+      return [dl];
+    }
+    const used = (field) => (o.sources || []).find((x) => x.field === field && x.used);
+    const cite = (field) => { const x = used(field); return x ? " [" + x.source + (x.date ? ", " + x.date : "") + "]" : ""; };
+    for (const [field, label] of [["factuality", "Factual reporting"], ["bias", "Political bias"],
+      ["reliability", "Wikipedia status"], ["credibility", "MBFC credibility"]]) {
+      if (o[field]) row(dl, label, String(o[field]), el("span", { class: "muted" }, cite(field)));
+      else row(dl, label, el("span", { class: "unrated" }, "not rated"));
+    }
+    const disagree = (o.sources || []).filter((x) => !x.used && (x.field === "factuality" || x.field === "bias") && x.value !== o[x.field]);
+    if (disagree.length) {
+      row(dl, "Other ratings", disagree.map((x) => x.field + " " + x.value + " [" + x.source + (x.date ? ", " + x.date : "") + "]").join("; "));
+    }
+    if ((o.labels || []).length) row(dl, "Labels", o.labels.join(", "));
+    const about = [o.country, o.media_type].filter(Boolean).join(", ");
+    if (about) row(dl, "About", about);
+    return [dl, el("p", { class: "help" }, "Factuality and bias are rated separately, by the sources named; they describe the outlet, not this article.")];
+  }
+
+  function sourcesPanel(sources) {
+    if (!sources.length) return [empty("No one is quoted or cited as a source in the analysed text.")];
+    const kinds = { person: "named person", anonymous: "anonymous", organisation: "organisation", outlet: "news outlet",
+      document: "document" };
+    const ul = el("ul", { class: "items" });
+    for (const s of sources) {
+      const n = (s.mentions || []).length;
+      const li = el("li", {}, el("strong", {}, s.name), " ",
+        el("span", { class: "kind kind-" + s.kind }, kinds[s.kind] || s.kind),
+        el("span", { class: "muted" }, ", " + n + (n === 1 ? " mention" : " mentions")));
+      if (s.role) li.append(el("div", { class: "muted" }, s.role));
+      const att = (s.attributed || []).length;
+      if (att) li.append(el("div", { class: "muted" }, att + (att === 1 ? " passage" : " passages") + " attributed"));
+      if (n) li.append(" ", showButton(s.mentions[0].start, s.mentions[0].end, "first mention"));
+      ul.append(li);
+    }
+    const anon = sources.filter((s) => s.anonymous).length;
+    const note = anon ? anon + " of " + sources.length + " sources are anonymous." : "No anonymous sources.";
+    return [el("p", { class: "help" }, note), ul];
+  }
+
+  function quotesPanel(quotes) {
+    if (!quotes.length) return [empty("No quotations in the analysed text.")];
+    const ul = el("ul", { class: "items" });
+    const speech = quotes.filter((q) => q.kind === "speech");
+    const ordered = speech.concat(quotes.filter((q) => q.kind !== "speech"));
+    for (const q of ordered) {
+      const li = el("li", {}, el("blockquote", {}, q.text));
+      if (q.kind === "speech") {
+        const sp = q.speaker;
+        const who = sp && sp.name ? sp.name + (sp.role ? ", " + sp.role : "") : "speaker unknown";
+        const via = sp && sp.resolved_from && sp.resolved_from.text ? " (from “" + sp.resolved_from.text + "”)" :
+          (sp && sp.resolved_from === "previous quote" ? " (as the quote before)" : "");
+        li.append(el("div", {}, "— ", el("span", { class: sp && sp.name ? "" : "muted" }, who + via)));
+      } else {
+        li.append(el("div", { class: "muted" }, q.kind === "scare" ? "scare quotes: the writer keeps a distance from these words" : q.kind));
+      }
+      if (q.broken) li.append(el("div", { class: "muted" }, "quote marks repaired: " + String(q.broken).replace(/_/g, " ")));
+      li.append(showButton(q.start, q.end));
+      ul.append(li);
+    }
+    const unknown = speech.filter((q) => !(q.speaker && q.speaker.name)).length;
+    const note = speech.length + " quoted " + (speech.length === 1 ? "statement" : "statements") +
+      (unknown ? ", " + unknown + " without a named speaker" : "") + "; " + (quotes.length - speech.length) + " scare or other quotes.";
+    return [el("p", { class: "help" }, note), ul];
+  }
+
+  function claimsPanel(claims) {
+    if (!claims.length) return [empty("No sentence reads as a checkable factual claim.")];
+    const ul = el("ul", { class: "items" });
+    for (const c of claims) {
+      const li = el("li", {}, el("blockquote", {}, c.text || snippet(c.start, c.end)));
+      const bits = ["#" + c.rank, "check-worthiness " + pct(c.score)];
+      if (c.attributed) bits.push("attributed to a source");
+      const feats = (c.features || []).filter((f) => !String(f).startsWith("term:")).map((f) => String(f).replace(/_/g, " "));
+      if (feats.length) bits.push(feats.join(", "));
+      li.append(el("div", { class: "muted" }, bits.join(" · ")), showButton(c.start, c.end));
+      ul.append(li);
+    }
+    return [el("p", { class: "help" }, "Ranked by how much each sentence looks like a factual claim worth checking; it does not say whether the claim is true."), ul];
   }
 
   /* ---- interaction ------------------------------------------------------------------------- */

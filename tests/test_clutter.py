@@ -155,3 +155,13 @@ def test_marker_without_a_form_excludes_only_itself() -> None:
     text = "Council Delays Vote\nThe council met on Monday.\n" + "\n".join(lines) + "\n"
     a = article_from_text(text)
     assert [a.text[r.start : r.end] for r in a.excluded] == lines[:1]
+
+
+def test_headline_repeated_as_the_first_body_line() -> None:
+    text = "Ireland and the Border\n\nIreland and the Border\nIreland has been a trouble spot for centuries.\n"
+    a = article_from_text(text)
+    assert [(a.text[r.start : r.end], r.start) for r in a.excluded] == [("Ireland and the Border", 24)]
+    assert a.title == "Ireland and the Border"
+    # a later line that happens to repeat the headline is article text
+    b = article_from_text("Ireland and the Border\nIt matters.\nIreland and the Border\n")
+    assert not b.excluded

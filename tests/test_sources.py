@@ -141,7 +141,7 @@ def test_plural_document_nouns_are_named_whole() -> None:
 
 
 def test_terminal_counts_mentions_in_words() -> None:
-    from spinscope.render.terminal import _count
+    from spinscope.render.common import count_noun as _count
 
     assert _count(1, "mention") == "1 mention" and _count(2, "mention") == "2 mentions"
     assert _count(0, "mention") == "0 mentions"

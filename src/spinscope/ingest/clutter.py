@@ -17,6 +17,7 @@ from spinscope.spans import Region
 
 POLL_MARKER = "poll or survey widget"
 INTERSTITIAL = "interstitial marker (story continues below)"
+HEADLINE_REPEAT = "headline repeated as the first line of the body"
 WIDGET_BODY = "poll or sign-up widget (question and answers)"
 FORM_REASON = "form field or consent small print (sign-up or poll widget)"
 # Lines between a poll marker and the widget's form that belong to the widget (question, answers).
@@ -203,6 +204,10 @@ _DATELINE_PREFIX = re.compile(
 )
 
 
+def _same_words(a: str, b: str) -> bool:
+    return [w.lower() for w in _words(a)] == [w.lower() for w in _words(b)] != []
+
+
 def _widget_end(text: str, paragraphs: list[Region], first: int) -> int:
     """Index of the last paragraph of a poll or sign-up widget that starts at ``paragraphs[first]`` (a
     poll or interstitial marker), or ``first`` when no widget form follows. The widget runs to its last form field or
@@ -219,15 +224,21 @@ def _widget_end(text: str, paragraphs: list[Region], first: int) -> int:
 
 
 def find_clutter(text: str, paragraphs: list[Region], *, skip: Region | None = None) -> list[Region]:
-    """Excluded regions (whole lines, or a dateline prefix) with a reason, in text order."""
+    """Excluded regions (whole lines, or a dateline prefix) with a reason, in text order. ``skip`` is the
+    headline: it is never clutter, and a first body line that repeats it (page title and heading both
+    scraped) is."""
     out: list[Region] = []
     in_rail = False
     widget_end = -1
+    first_body = True
     for i, para in enumerate(paragraphs):
         if skip is not None and para.start < skip.end and skip.start < para.end:
             continue
         line = text[para.start : para.end]
         reason = classify_line(line)
+        if first_body and skip is not None and reason is None and _same_words(line, text[skip.start : skip.end]):
+            reason = HEADLINE_REPEAT
+        first_body = False
         if reason in (POLL_MARKER, INTERSTITIAL):
             widget_end = max(widget_end, _widget_end(text, paragraphs, i))
         elif reason is None and i <= widget_end:

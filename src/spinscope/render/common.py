@@ -45,10 +45,15 @@ def technique_counts(report: Report) -> list[tuple[str, int, float]]:
     return [(t, n, totals[t] / n) for t, n in counts.most_common()]
 
 
+def count_noun(n: int, noun: str) -> str:
+    """"1 mention", "2 mentions", "0 spans"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def summary_line(report: Report) -> str:
     sc = report.scores
     return (
-        f"{len(report.spans)} spans, {sc.get('techniques_per_100_words', 0):.1f} technique spans per 100 words, "
-        f"persuasion {sc.get('persuasion', 0):.2f} (share of sentences with a technique, score-weighted); "
-        f"{len(report.excluded)} clutter regions excluded"
+        f"{count_noun(len(report.spans), 'span')}, {sc.get('techniques_per_100_words', 0):.1f} technique spans "
+        f"per 100 words, persuasion {sc.get('persuasion', 0):.2f} (share of sentences with a technique, "
+        f"score-weighted); {count_noun(len(report.excluded), 'clutter region')} excluded"
     )

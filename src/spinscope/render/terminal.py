@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from spinscope.render.common import summary_line, technique_counts
+from spinscope.render.common import count_noun, summary_line, technique_counts
 from spinscope.report import Report
 from spinscope.techniques import catalogue
 
@@ -65,10 +65,6 @@ def _outlet(report: Report) -> RenderableType | None:
     for label, value in card_rows(report.outlet):
         table.add_row(label, Text(value, style="bold red" if value.startswith("unrated") else ""))
     return Panel(table, title="Outlet", title_align="left")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _source_kind(source: dict[str, Any]) -> str:
@@ -153,7 +149,7 @@ def render_plain(report: Report) -> str:
     if report.sources:
         out += ["", "Sources:"]
         for src in report.sources:
-            mentions = _count(len(src.get("mentions", [])), "mention")
+            mentions = count_noun(len(src.get("mentions", [])), "mention")
             out.append(f"  {src.get('name', '')} ({_source_kind(src)}): {mentions}")
     if report.claims:
         out += ["", "Claims worth checking:"]

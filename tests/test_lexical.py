@@ -47,3 +47,15 @@ def test_a_phrase_cue_clause_runs_through_abbreviations() -> None:
     flag = [s for s in lexical_spans(text) if s.label == "Flag-Waving"]
     assert flag, "the cue phrase 'the american people' is marked"
     assert text[flag[0].start : flag[0].end].endswith("southern border for Gen. Smith and his troops")
+
+
+def test_trie_matcher_finds_the_longest_term_at_word_boundaries() -> None:
+    from spinscope.detectors.lexicon import Matcher, Term
+
+    m = Matcher([Term(t, "X", 1.0, "") for t in ("so", "so-called", "so called", "the american people",
+                                                 "the american", "don't", "evil")])
+    text = "The so-called plan, so called by The American People, don't help the American evildoers or evil."
+    found = [text[a:b] for a, b, _ in m.finditer(text, 0, len(text))]
+    assert found == ["so-called", "so called", "The American People", "don't", "the American", "evil"]
+    curly = "It don’t matter"
+    assert [curly[a:b] for a, b, _ in m.finditer(curly, 0, len(curly))] == ["don’t"]

@@ -122,8 +122,9 @@ def cue_names(text: str) -> list[str]:
 CUE_LAYOUT: tuple[str, ...] = tuple(name for name, _ in CUES) + ("named_actor", "length")
 
 
-def cue_vector(text: str) -> np.ndarray:
-    fired = set(cue_names(text))
+def cue_vector(text: str, names: list[str] | None = None) -> np.ndarray:
+    """The cue features of ``text`` (``names``: its cue_names, when already known)."""
+    fired = set(cue_names(text) if names is None else names)
     vec = np.array([1.0 if name in fired else 0.0 for name in CUE_LAYOUT[:-1]] + [0.0])
     vec[-1] = min(len(text.split()), 60) / 30.0
     return vec
@@ -174,20 +175,22 @@ class ClaimScorer:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {i: w / norm for i, w in weights.items()}
 
-    def decision(self, text: str) -> float:
-        vec = self.text_vector(text)
+    def decision(self, text: str, names: list[str] | None = None, vec: dict[int, float] | None = None) -> float:
+        vec = self.text_vector(text) if vec is None else vec
         z = self.intercept + sum(self.coef_text[i] * w for i, w in vec.items())
-        return float(z + cue_vector(text) @ self.coef_cues)
+        return float(z + cue_vector(text, names) @ self.coef_cues)
 
-    def score(self, text: str) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.decision(text)))))
+    def score(self, text: str, names: list[str] | None = None, vec: dict[int, float] | None = None) -> float:
+        """Check-worthiness in [0, 1]; ``names`` and ``vec`` (cue_names and text_vector of ``text``) save
+        recomputing them when the caller has them."""
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.decision(text, names, vec)))))
 
     def scores(self, texts: list[str]) -> np.ndarray:
         return np.array([self.score(t) for t in texts], dtype=np.float64)
 
-    def top_terms(self, text: str, n: int = 3) -> list[str]:
+    def top_terms(self, text: str, n: int = 3, vec: dict[int, float] | None = None) -> list[str]:
         """The n-grams that pushed ``text`` up the most."""
-        vec = self.text_vector(text)
+        vec = self.text_vector(text) if vec is None else vec
         contrib = sorted(((self.coef_text[i] * w, self.terms[i]) for i, w in vec.items()), reverse=True)
         return [term for c, term in contrib[:n] if c > 0]
 
@@ -223,11 +226,12 @@ class ClaimsDetector(Detector):
         scored: list[dict[str, Any]] = []
         for s in sentences:
             text = article.text[s.start : s.end]
-            score = scorer.score(text)
+            names, vec = cue_names(text), scorer.text_vector(text)
+            score = scorer.score(text, names, vec)
             if score < self.threshold:
                 continue
-            features = [name for name in cue_names(text) if name not in ("opinion", "question", "first_person")]
-            features += [f"term:{t}" for t in scorer.top_terms(text)]
+            features = [name for name in names if name not in ("opinion", "question", "first_person")]
+            features += [f"term:{t}" for t in scorer.top_terms(text, vec=vec)]
             scored.append(
                 {
                     "start": s.start,

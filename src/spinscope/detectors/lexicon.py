@@ -25,14 +25,37 @@ def load_json(name: str) -> dict[str, Any]:
     return data
 
 
+def _trie_regex(keys: list[str]) -> str:
+    """One regex for many strings, shaped as a character trie: at each character the engine follows one
+    branch instead of trying every term in turn. Branches come before the option to stop, so the longest
+    term wins, and the engine backs off to a shorter one when a word boundary check after it fails: the
+    same matches as a longest-first alternation, many times faster."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = None  # a term ends here
+
+    def char(ch: str) -> str:
+        return "['’]" if ch == "'" else re.escape(ch)
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [char(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return build(trie) if keys else r"(?!x)x"
+
+
 class Matcher:
     """Word-bounded, case-insensitive matching of many terms at once (longest match first)."""
 
     def __init__(self, terms: list[Term]) -> None:
         self.terms = {t.text.lower(): t for t in terms}
-        ordered = sorted(self.terms, key=len, reverse=True)
-        alternation = "|".join(re.escape(t).replace("'", "['’]") for t in ordered) or r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        self.pattern = re.compile(rf"(?<![\w-])(?:{_trie_regex(list(self.terms))})(?![\w-])", re.IGNORECASE)
 
     def finditer(self, text: str, start: int, end: int) -> list[tuple[int, int, Term]]:
         out = []

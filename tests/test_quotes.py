@@ -104,3 +104,15 @@ def test_inverted_speaker_with_a_role_after_a_place() -> None:
         "“Nobody wants a war,” wrote Jonathan Spyer in an article for Foreign Policy.\n"
     )
     assert [q["speaker"]["name"] for q in quotes(text)] == ["Maggie McLetchie", "Jonathan Spyer"]
+
+
+def test_he_is_neither_an_organisation_nor_a_title_case_headline() -> None:
+    text = (
+        "Senator Says Inquiry Is Over\n"
+        "He also noted that the special counsel has been investigating the campaign for “nearly two years now,” "
+        "and the Justice Department even before the election.\n"
+        "“We know that the Russians tried to meddle in our democratic processes.\n"
+        "But we still haven’t seen any evidence of collusion,” he said.\n"
+    )
+    names = [(q["speaker"] or {}).get("name") for q in quotes(text)]
+    assert "Justice Department" not in names and not any(n and "Senator Says" in n for n in names)

@@ -29,6 +29,10 @@ def run(text: str, resources: Resources | None = None) -> Context:
     return ctx
 
 
+def source_kinds(text: str) -> dict[str, str]:
+    return {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
+
+
 def test_sources_are_classified() -> None:
     ctx = run(TEXT)
     sources = {s["name"]: s for s in ctx.findings["sources"].sections["sources"]}
@@ -135,7 +139,7 @@ def test_plural_document_nouns_are_named_whole() -> None:
         "According to documents seen by the Gazette, the rent covered only 60 percent of the cost.\n"
         "According to reports from the port, two ships were turned away.\n"
     )
-    names = {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
+    names = source_kinds(text)
     assert names.get("documents") == "document" and "document" not in names
     assert names.get("reports from the port") == "document" or names.get("reports") == "document"
 
@@ -158,3 +162,14 @@ def test_people_share_a_source_by_surname_unless_given_names_differ() -> None:
     sources = run(text).findings["sources"].sections["sources"]
     people = {s["name"]: len(s["mentions"]) for s in sources if s["kind"] == "person"}
     assert people == {"Candace Smith": 1, "Quentin Smith": 1, "Yvette Cooper": 2}
+
+
+def test_a_definite_role_at_a_named_body_is_one_person() -> None:
+    text = (
+        "Senator speaks\n"
+        "The former chairman of the Judiciary Committee said in a statement that the inquiry was over.\n"
+        "A senior official said the report would be published on Monday.\n"
+    )
+    kinds = source_kinds(text)
+    assert kinds["The former chairman of the Judiciary Committee"] == "person"
+    assert kinds["A senior official"] == "anonymous"

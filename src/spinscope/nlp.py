@@ -475,12 +475,21 @@ _NOT_NAME = re.compile(
 )
 
 
+def _title_case(line: str) -> bool:
+    """Most words capitalised, as in a headline written in title case."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _person_mentions(article: Article, context: Context, atts: list[Attribution]) -> list[Attribution]:
     """Candidate people outside quotes: titled names, capitalised word runs, bare surnames of known names."""
     text = article.text
     sents = sentence_regions(article)
     found: list[Attribution] = []
+    title = article.title_region
     for sent in sents:
+        if title is not None and sent.start < title.end and _title_case(text[sent.start : sent.end]):
+            continue  # "Senator Says Inquiry Is Over": capitalised words in a headline are not names
         for m in _CAPSEQ.finditer(text, sent.start, sent.end):
             s, e = m.start(), m.end()
             titled = bool(re.match(rf"(?:{TITLES})\.?\s", m.group(0)))
@@ -594,6 +603,17 @@ def _inside_quote(text: str, start: int, pos: int) -> bool:
     return seg.count('"') % 2 == 1
 
 
+_ROLE_IN_ORG = re.compile(  # "chairman of the House Intelligence Committee" is a person
+    r"\b(?i:chairm[ae]n|chairwom[ae]n|chair|president|head|director|secretary|minister|leader|members?|"
+    r"spokes(?:man|woman|person)|governor|mayor|senator|officials?|chief|commissioner)\b"
+)
+_ORG_HEAD_END = re.compile(
+    r"\b(?:Department|Ministry|Agency|Committee|Council|Commission|Office|Party|Administration|Court|Police|"
+    r"Army|Union|University|Institute|Bank|Company|Corporation|Foundation|Association|Authority|Board|"
+    r"Government|Parliament|Congress|Senate|White House|Kremlin|Pentagon|Inc|Corp|Ltd|Group|Service)\.?$"
+)
+
+
 def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
     """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention."""
     for att in atts:
@@ -627,6 +647,8 @@ def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
                     continue
                 if prev.label not in (None, "", "PERSON") or re.search(r"[’']s$", cand_name):
                     continue  # an organisation or a possessive is not "he"
+                if want and _ORG_HEAD_END.search(cand_name) and not _ROLE_IN_ORG.search(cand_name):
+                    continue  # "the Justice Department" is not "he" (its chairman may be), whatever NER says
                 got = gender_of(cand_text) or _gender_by_surname(cand_name, atts + mentions)
                 if want and got and want != got:
                     continue

@@ -51,6 +51,12 @@ PERSON_NOUNS = re.compile(
     r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally)\b",
     re.I,
 )
+# "the former chairman of the Judiciary Committee": one identifiable person, described instead of named
+_DEFINITE_ROLE = re.compile(
+    r"^(?i:the)\s+(?:[\w-]+\s+){0,3}?(?i:president|chairman|chairwoman|chair|head|governor|mayor|ceo|founder|"
+    r"owner|director|secretary|minister|commander|leader|spokes(?:man|woman|person))\s+(?:of|at|for)\s+"
+    r"(?:the\s+)?[A-Z]"
+)
 # a small fallback list (when the outlet table is unavailable); provenance: widely cited wire services
 # and broadcasters, written by hand for spinscope
 BUILTIN_OUTLETS = (
@@ -128,6 +134,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         head = name.split(" familiar")[0].split(" close to")[0].split(" with ")[0]
         if DOC_NOUNS.search(head) and not PERSON_NOUNS.search(head):
             return "document"
+        if _DEFINITE_ROLE.match(head):
+            return "person"
         if PERSON_NOUNS.search(head):
             return "anonymous"
         if ORG_NOUNS.search(head.strip()):

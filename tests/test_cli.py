@@ -145,3 +145,15 @@ def test_bad_input_gives_one_line_and_nonzero_exit(tmp_path: Path, case: str) ->
 def test_refused_port_with_allow_private_is_a_clean_error() -> None:
     r = run_cli("analyze", "http://127.0.0.1:9/story", "--allow-private")
     assert r.code != 0 and r.stderr.startswith("spinscope: error: cannot fetch") and len(r.stderr.splitlines()) == 1
+
+
+def test_pasted_text_says_the_outlet_is_unknown(tmp_path: Path) -> None:
+    """Without a link the reports say plainly that nothing is known about the publisher."""
+    from spinscope.analyzer import Analyzer
+    from spinscope.ingest import article_from_text
+    from spinscope.render.html import render_html
+    from spinscope.render.terminal import render_plain
+
+    report = Analyzer().analyze(article_from_text("Council approves plan\nThe council approved the plan on Monday.\n"))
+    assert "Outlet: unknown" in render_plain(report)
+    assert "unknown (no domain or URL)" in render_html(report)

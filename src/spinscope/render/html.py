@@ -104,13 +104,13 @@ def _panels(report: Report) -> str:
         if items:
             parts.append(f'<section class="panel"><h2>Headline check</h2><ul>{"".join(items)}</ul></section>')
     o = report.outlet
-    if o and o.get("domain"):
+    if o.get("domain") or "outlet" in report.detectors:  # ran without a domain: say the outlet is unknown
         from spinscope.outlets import card_rows
 
         rows = "".join(
             f"<tr><th scope='row'>{_e(label)}</th><td{' class=unrated' if value.startswith('unrated') else ''}>"
             f"{_e(value)}</td></tr>"
-            for label, value in card_rows(o)
+            for label, value in card_rows(o if o.get("domain") else {})
         )
         parts.append(f'<section class="panel"><h2>Outlet</h2><table>{rows}</table></section>')
     speech = [q for q in report.quotes if q.get("kind") == "speech"]

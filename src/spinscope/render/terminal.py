@@ -55,14 +55,14 @@ def _headline(report: Report) -> RenderableType | None:
 
 
 def _outlet(report: Report) -> RenderableType | None:
-    if not report.outlet or not report.outlet.get("domain"):
+    if not report.outlet.get("domain") and "outlet" not in report.detectors:
         return None
     from spinscope.outlets import card_rows
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    for label, value in card_rows(report.outlet):
+    for label, value in card_rows(report.outlet if report.outlet.get("domain") else {}):
         table.add_row(label, Text(value, style="bold red" if value.startswith("unrated") else ""))
     return Panel(table, title="Outlet", title_align="left")
 
@@ -137,6 +137,8 @@ def render_plain(report: Report) -> str:
         from spinscope.outlets import card_rows
 
         out.append("Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(o)))
+    elif "outlet" in report.detectors:
+        out.append("Outlet: unknown (no link or domain given, so nothing is said about the publisher)")
     out += ["", "Findings (start-end, technique, score, text, why):"]
     for s in spans:
         out.append(f"  {s.start}-{s.end}  {s.label}  {s.score:.2f}  “{report.text[s.start : s.end]}”  {s.explanation}")

@@ -145,3 +145,19 @@ def test_spans_keep_quote_marks_paired(text: str, start: int, end: int, want: st
 
     s, e = _balance_quotes(text, start, end)
     assert text[s:e] == want
+
+
+def test_explanation_cues_are_content_words_in_text_order() -> None:
+    """The 'strongest cues' of a span: whole words, once each, no function words or bare quote marks."""
+    from spinscope.inference.ptc_model import Encoded
+    from spinscope.inference.windows import load_tokenizer, tokenize
+
+    text = 'it is obviously a gross “miscarriage” of justice, the hard-working “miscarriage”'
+    toks = tokenize(load_tokenizer(DEFAULT_DIR / "tokenizer.json"), text)
+    words = [text[a:b] for a, b in toks.offsets]
+    # made-up tagger output: function words, quote marks and hyphens score highest
+    p_in = np.array([0.99 if w in {"a", "of", "“", "”", "-", "the"} else 0.2 for w in words])
+    for w, score in (("obviously", 0.9), ("gross", 0.8), ("carriage", 0.85), ("justice", 0.7)):
+        p_in[words.index(w)] = score  # "carriage" is a word piece: the cue is the whole word
+    enc = Encoded(text, toks, np.zeros((len(words), 4), np.float32), np.zeros((len(words), 3), np.float32))
+    assert PTCModel._cues(enc, 0, p_in) == ("obviously", "gross", "miscarriage")

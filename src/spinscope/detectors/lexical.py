@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
-from spinscope.detectors.lexicon import Matcher, Term, load_json
+from spinscope.detectors.lexicon import FUNCTION_WORDS, Matcher, Term, load_json
 from spinscope.ingest.segment import is_abbreviation
 from spinscope.spans import Span
 from spinscope.techniques import PTC_TECHNIQUES
@@ -24,7 +24,6 @@ EXAGGERATION = "Exaggeration,Minimisation"
 CUE_SCORES = {"loaded": 0.45, "labels": 0.45, "intensifiers": 0.35, "absolutes": 0.3, "phrase": 0.35}
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”—–]")
 _NEXT_WORDS = re.compile(r"\s+([\w'’-]+)")
-_FUNCTION_WORDS = frozenset("the a an of and or to in on at for with by from is are was were be it this that".split())
 
 
 def _mined(name: str, label: str, rejects: set[str]) -> list[Term]:
@@ -168,7 +167,7 @@ class LexicalDetector(Detector):
             if term.extend:  # the intensifier with the words it inflates (up to two)
                 for _ in range(2):
                     m = _NEXT_WORDS.match(text, b, sent.end)
-                    if not m or m.group(1).lower() in _FUNCTION_WORDS:
+                    if not m or m.group(1).lower() in FUNCTION_WORDS:
                         break
                     b = m.end()
             phrase = text[a:b]

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+# Words that carry no persuasion of their own: never shown as a cue, never the word an intensifier inflates.
+FUNCTION_WORDS = frozenset(
+    "the a an of and or to in on at for with by from is are was were be it this that "
+    "its as he she they we you i his her their our your who which".split()
+)
+
 
 @dataclass(frozen=True)
 class Term:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.detectors.lexicon import FUNCTION_WORDS
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
 from spinscope.inference.ptc_lexical import LexicalTC
@@ -108,6 +109,7 @@ def _word_end(text: str, e: int) -> int:
 
 
 _DOUBLE_QUOTES = '"\u201c\u201d'
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 
 
 def _balance_quotes(text: str, s: int, e: int) -> tuple[int, int]:
@@ -294,6 +296,24 @@ class PTCModel:
             probs = (1.0 - w) * probs + w * self._lexical.predict_proba(enc.text, ranges)
         return probs
 
+    @staticmethod
+    def _cues(enc: Encoded, first: int, p_in: np.ndarray, n: int = 3) -> tuple[str, ...]:
+        """The words of a span whose tokens the tagger found most "inside", in text order: whole words,
+        each once, without function words or bare punctuation ("obviously", "gross", not "a" or "“")."""
+        picked: dict[str, tuple[int, str]] = {}
+        for i in np.argsort(-p_in, kind="stable"):
+            a, b = (int(x) for x in enc.tokens.offsets[first + int(i)])
+            if not any(c.isalnum() for c in enc.text[a:b]):  # a quote mark or hyphen token
+                continue
+            word = _word_at(enc.text, a, b).strip(_QUOTE_MARKS)
+            key = word.lower()
+            if key in FUNCTION_WORDS or key in picked:
+                continue
+            picked[key] = (a, word)
+            if len(picked) == n:
+                break
+        return tuple(w for _, w in sorted(picked.values()))
+
     def predict(self, text: str, segments: Sequence[tuple[int, int]] | None = None,
                 threshold: float | None = None) -> list[SpanPrediction]:
         enc = self.encode(text, segments)
@@ -302,8 +322,5 @@ class PTCModel:
         out = []
         for (s, e, score, ta, tb), p in zip(found, probs, strict=True):
             p_in = 1.0 - enc.si_probs[ta:tb, 0]
-            top = np.argsort(-p_in)[:3]
-            trig = tuple(dict.fromkeys(_word_at(enc.text, int(enc.tokens.offsets[ta + i, 0]),
-                                                int(enc.tokens.offsets[ta + i, 1])) for i in sorted(top)))
-            out.append(SpanPrediction(s, e, min(1.0, max(0.0, score)), p, trig))
+            out.append(SpanPrediction(s, e, min(1.0, max(0.0, score)), p, self._cues(enc, ta, p_in)))
         return out

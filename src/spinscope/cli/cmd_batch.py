@@ -153,6 +153,7 @@ def corpus_cmd(
 ) -> None:
     """Corpus report: per-outlet and per-technique tables, score distribution, trends, charts."""
     from spinscope.aggregate import summarize_results
+    from spinscope.render.common import count_noun
 
     if fmt not in ("html", "json", "csv"):
         fail(f"unknown --format {fmt!r}: use html, json or csv")
@@ -165,8 +166,8 @@ def corpus_cmd(
         from spinscope.render.corpus import render_csv as render
     _atomic_write_text(out, render(summary))
     print(
-        f"spinscope corpus: {summary.articles} articles, {summary.errors} errors, "
-        f"{len(summary.outlets)} outlets -> {out}",
+        f"spinscope corpus: {count_noun(summary.articles, 'article')}, {count_noun(summary.errors, 'error')}, "
+        f"{count_noun(len(summary.outlets), 'outlet')} -> {out}",
         file=sys.stderr,
     )
 

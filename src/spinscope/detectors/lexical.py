@@ -97,6 +97,39 @@ def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int
     return a, b
 
 
+def word_matcher() -> Matcher:
+    """The single-word and short-term lexicons: intensifiers and absolutes (exaggeration), hand-written
+    labels and loaded words, and the terms mined from the PTC training articles."""
+    general = load_json("general.json")
+    rejects = set(general["mined_rejects"])
+    terms: list[Term] = []
+    terms += _hand(
+        general["intensifiers"],
+        EXAGGERATION,
+        CUE_SCORES["intensifiers"],
+        "an intensifier that inflates what it qualifies",
+        extend=True,
+    )
+    terms += _hand(general["absolutes"], EXAGGERATION, CUE_SCORES["absolutes"], "an absolute that admits no exception")
+    terms += _hand(
+        general["labels"],
+        LABEL,
+        CUE_SCORES["labels"],
+        "a label that tags people or groups instead of describing them (hand-written list)",
+        literal_sense=True,
+    )
+    terms += _hand(
+        general["loaded"],
+        LOADED,
+        CUE_SCORES["loaded"],
+        "a word that judges rather than describes (hand-written list)",
+        literal_sense=True,
+    )
+    terms += _mined("labels.json", LABEL, rejects)
+    terms += _mined("loaded.json", LOADED, rejects)  # later entries win on the same text
+    return Matcher(terms)
+
+
 class LexicalDetector(Detector):
     name: ClassVar[str] = "lexical"
     labels: ClassVar[tuple[str, ...]] = PTC_TECHNIQUES
@@ -108,35 +141,7 @@ class LexicalDetector(Detector):
     def _load(self) -> tuple[Matcher, Matcher]:
         if self._word_matcher is None or self._phrase_matcher is None:
             general = load_json("general.json")
-            rejects = set(general["mined_rejects"])
-            terms: list[Term] = []
-            terms += _hand(
-                general["intensifiers"],
-                EXAGGERATION,
-                CUE_SCORES["intensifiers"],
-                "an intensifier that inflates what it qualifies",
-                extend=True,
-            )
-            terms += _hand(
-                general["absolutes"], EXAGGERATION, CUE_SCORES["absolutes"], "an absolute that admits no exception"
-            )
-            terms += _hand(
-                general["labels"],
-                LABEL,
-                CUE_SCORES["labels"],
-                "a label that tags people or groups instead of describing them (hand-written list)",
-                literal_sense=True,
-            )
-            terms += _hand(
-                general["loaded"],
-                LOADED,
-                CUE_SCORES["loaded"],
-                "a word that judges rather than describes (hand-written list)",
-                literal_sense=True,
-            )
-            terms += _mined("labels.json", LABEL, rejects)
-            terms += _mined("loaded.json", LOADED, rejects)  # later entries win on the same text
-            self._word_matcher = Matcher(terms)
+            self._word_matcher = word_matcher()
             phrases = [
                 Term(cue, tech, CUE_SCORES["phrase"], f"the phrase “{cue}” is a typical cue of this technique")
                 for tech, cues in general["phrase_cues"].items()

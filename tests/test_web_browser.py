@@ -296,3 +296,28 @@ def test_article_by_link_shows_its_outlet_card(context: Any, tmp_path: Path) -> 
     finally:
         site.shutdown()
         site.server_close()
+
+
+def test_uploaded_page_with_a_canonical_link_shows_a_rated_outlet(context: Any, server: str, tmp_path: Path) -> None:
+    """An .html upload whose canonical link names a rated outlet: factuality and bias on separate rows,
+    each with the source of its rating."""
+    page_file = tmp_path / "story.html"
+    page_file.write_text(
+        "<!doctype html><html><head><title>Council approves harbour plan</title>"
+        '<link rel="canonical" href="https://www.reuters.com/world/council-approves-harbour-plan/"></head>'
+        "<body><article><h1>Council approves harbour plan</h1><p>The council approved the harbour plan on "
+        "Monday after a long debate, officials said.</p><p>Critics called it a reckless giveaway to developers "
+        "and said residents would pay the price for years.</p></article></body></html>", "utf-8")
+    page, rec = open_page(context, server)
+    page.check("#mode-file")
+    page.set_input_files("#file-input", str(page_file))
+    page.click("#analyze-button")
+    wait_done(page)
+    outlet = download_json(page)["outlet"]
+    assert outlet["domain"] == "reuters.com" and outlet["rated"]
+    card = page.locator("#panel-outlet").inner_text()
+    assert "reuters.com" in card and "Unrated" not in card
+    for field, label in (("factuality", "Factual reporting"), ("bias", "Political bias")):
+        if outlet.get(field):
+            assert label in card and str(outlet[field]) in card
+    assert rec.errors == []

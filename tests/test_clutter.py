@@ -61,6 +61,17 @@ CLUTTER = [
     ("Reprinted with permission from The Example Foundation.", "syndication"),
     ("This report was originally published by Jane Doe at Example News", "syndication"),
     ("This article first appeared on example.org", "syndication"),
+    ("Scroll down for video", "call to action"),
+    ("VIEW GALLERY", "call to action"),
+    ("Have something to add to this story? Share it in the comments.", "call to action"),
+    ("On a mobile device? Click here to watch the video.", "call to action"),
+    ("Video loading", "widget"),
+    ("Poll loading …", "widget"),
+    ("Please enable Javascript to watch.", "widget"),
+    ("Sorry we are not currently accepting comments on this article.", "comments notice"),
+    ("Comments are closed.", "comments notice"),
+    ("RELATED COVERAGE", "rail heading"),
+    ("youtube.com", "embed source"),
 ]
 
 ARTICLE_SENTENCES = [
@@ -80,6 +91,10 @@ ARTICLE_SENTENCES = [
     "You may opt out of the scheme, the minister told savers on Tuesday.",
     "Users agree to the privacy policy when they sign up, the company said.",
     "Take our word for it: the budget will not balance.",
+    "The fake site is at: www.cctvnews.cn. See a screenshot below from July.",
+    "Comments by the minister were closed to debate, he said.",
+    "Image loading times have doubled.",
+    "Watch what they do, not what they say.",
 ]
 
 

@@ -48,7 +48,9 @@ _CTA_VERB = (
     r"become|turn on|see|watch|read|listen|scroll|swipe|send|report|bookmark|save|print|skip|close|"
     r"advertise|contact|tell"
 )
-_CTA = re.compile(rf"^\W*(?:please\s+)?(?:{_CTA_VERB})(?![\w-]).*\b(?:{_PAGE_NOUN}|here|below|above|us|now)\b", re.I)
+_CTA = re.compile(
+    rf"^\W*(?:please\s+)?(?:{_CTA_VERB})(?![\w-]).*\b(?:{_PAGE_NOUN}|(?:{_MEDIA})s?|here|below|above|us|now)\b", re.I
+)
 _COUNTER = re.compile(
     rf"^\W*(?:\d[\d,.]*\s*[kKmM]?\s*(?:{_PAGE_NOUN})|(?:{_PAGE_NOUN})\s*[(\[:]?\s*\d[\d,.]*\s*[kKmM]?[)\]]?)\W*$",
     re.I,
@@ -78,15 +80,17 @@ _PLACEHOLDER = re.compile(
     r"^\s*(?:\[[^\]]{1,80}\]|\{\{?[^}]{1,80}\}?\}|<[^>]{1,80}>|<!--.*?-->)\s*$|"
     r"^\s*[A-Za-z]+(?:[_-][A-Za-z0-9]+)+\s*$|"  # snake_case / kebab-case ids: newsletter_signup, ad-slot-3
     r"^\s*(?-i:(?:[A-Z][a-z0-9]+){2,})\s*$|"  # CamelCase component names: ShareBar, AdSlotTop
-    r"^\s*(?:loading|please wait|javascript is (?:disabled|required)|your browser does not support)\b",
+    r"^\s*(?:loading|please wait|javascript is (?:disabled|required)|your browser does not support|"
+    r"(?:please\s+)?enable javascript)\b|"
+    rf"^\s*(?:{_MEDIA}|poll|player|comments?|content)\s+(?:is\s+)?loading\W*$",
     re.I,
 )
 _NAV_SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s>\s")
 _HANDLE = re.compile(r"(?:^|\s)[@#]\w+")
 _RAIL_HEADING = re.compile(
     rf"^\W*(?:{_LINK_LABEL}|you (?:may|might) (?:also )?like|more (?:stories|news|coverage|on this)|"
-    r"around the web|from our partners|in case you missed it|what to read next|elsewhere|more in)"
-    r"(?:\s+(?:now|today|this week|stories|news|articles|posts|videos|content|links|for you|on \w+))?\W*$",
+    r"around the web|from our partners|in case you missed it|what to read next|elsewhere|more in|see all(?: related)?)"
+    r"(?:\s+(?:now|today|this week|stories|news|articles|posts|videos|content|coverage|links|for you|on \w+))?\W*$",
     re.I,
 )
 # A marker where a page breaks the article for a widget ("story continues below"), or invites the
@@ -122,6 +126,15 @@ _SYNDICATION = re.compile(
     r"\b[^,;]{0,100}$",
     re.I,
 )
+# A notice about the page's comments: "Sorry, we are not currently accepting comments on this article."
+_COMMENTS_NOTICE = re.compile(
+    r"^\W*(?:sorry,?\s+)?(?:comments?\s+(?:(?:for|on)\s+this\s+(?:article|story|post|page)\s+)?"
+    r"(?:are|is|have been)\s+(?:now\s+)?(?:closed|disabled|turned off|not available)|"
+    r"(?:we are|we're)\s+(?:not|no longer)\s+(?:currently\s+)?accepting\s+comments)\b",
+    re.I,
+)
+_BARE_DOMAIN = re.compile(r"^\W*(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?\W*$", re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -176,6 +189,14 @@ def classify_line(line: str) -> str | None:
         return "link line (related or read-more)"
     if short and _CTA.match(stripped):
         return "call to action (share, subscribe, comment)"
+    parts = _SENTENCE_SPLIT.split(stripped)
+    if (n <= 20 and len(parts) > 1 and _CTA.match(parts[-1]) and len(_words(parts[-1])) <= 14
+            and all(p.endswith(("?", "!")) or len(_words(p)) <= 6 for p in parts[:-1])):
+        return "call to action (share, subscribe, comment)"  # "Have something to add? Share it in the comments."
+    if n <= 16 and _COMMENTS_NOTICE.search(stripped):
+        return "comments notice"
+    if n <= 4 and _BARE_DOMAIN.match(stripped):
+        return "link or embed source"
     if _BYLINE.match(stripped) and n <= 14:
         return "byline"
     if n <= 16 and not _ends_like_sentence(stripped):

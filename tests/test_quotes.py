@@ -116,3 +116,12 @@ def test_he_is_neither_an_organisation_nor_a_title_case_headline() -> None:
     )
     names = [(q["speaker"] or {}).get("name") for q in quotes(text)]
     assert "Justice Department" not in names and not any(n and "Senator Says" in n for n in names)
+
+
+def test_a_sentence_opener_is_not_the_speaker() -> None:
+    """'In an interview …, Trump called … and accused …': the subject follows the opening phrase."""
+    text = (
+        "Title\nIn an interview with Fox Business Network, Trump called McCain \"horrible\" for his 2017 vote "
+        "against repealing Obamacare, and accused him of sending the dossier to the FBI.\n"
+    )
+    assert [q["speaker"]["name"] for q in quotes(text)] == ["Trump"]

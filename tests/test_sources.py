@@ -173,3 +173,8 @@ def test_a_definite_role_at_a_named_body_is_one_person() -> None:
     kinds = source_kinds(text)
     assert kinds["The former chairman of the Judiciary Committee"] == "person"
     assert kinds["A senior official"] == "anonymous"
+
+
+def test_an_adverb_before_the_verb_is_not_part_of_the_source() -> None:
+    kinds = source_kinds("Inquiry widens\nThe Seattle Times first reported that the bureau is assisting the inquiry.\n")
+    assert kinds == {"The Seattle Times": "outlet"}

@@ -235,7 +235,7 @@ _REL_HEAD_LOWER = 3  # lower-case words allowed in the subject before such a cla
 _REL_CLAUSE_END = re.compile(r",\s*(?:who|whose|whom)\b[^\"“”]*,\s*$")
 _APPOS_END = re.compile(r",\s*([^,\"“”]{1,90}),\s*(?:(?:has|had|also|later|then|previously|once|again)\s+)?$")
 _ADVERB_END = re.compile(
-    r"(?:\s+(?:\w+ly|also|later|then|has|had|have|previously|once|again|would|will|not|never|yet|already|"
+    r"(?:\s+(?:\w+ly|also|later|then|first|has|had|have|previously|once|again|would|will|not|never|yet|already|"
     r"did|does|do|has also|had earlier|on \w+day|last week|on Twitter|in a statement))+\s*$"
 )
 _MALE = re.compile(
@@ -317,6 +317,10 @@ _POSSESSOR = re.compile(rf"(?:[A-Z][\w\-]*\s+){{0,2}}[A-Z][\w\-]*['’]s\s+(?={_
 _POSTNOMINAL = re.compile(r"\s+(?:MP|MEP|MSP|MLA|QC|KC)$")
 
 
+# a sentence-initial phrase before the subject: "In an interview with Fox Business Network, "
+_OPENER = re.compile(rf"(?:{_STOP_START})\b[^,\"“”]{{0,80}},\s+")
+
+
 def _clean_name(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim a subject to the person: no leading stop word, no possessor ("Labour’s Yvette Cooper MP" is
     Yvette Cooper), no post-nominal letters."""
@@ -352,8 +356,12 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
         if not (_ROLE_LIKE.match(role) or re.fullmatch(NAME, role) or re.search(rf"\b{NAME}$", role)):
             role = None
     if _COORD_END.search(pre) and len(pre.split()) > 3:
-        head = _SUBJ_AT_START.match(text, sent_start, verb_start)
-        if head is None:
+        start = sent_start
+        opener = _OPENER.match(text, sent_start, verb_start)
+        if opener:  # "In an interview with Fox Business, Trump called … and accused": the subject follows it
+            start = opener.end()
+        head = _SUBJ_AT_START.match(text, start, verb_start)
+        if head is None or re.fullmatch(rf"(?:{_STOP_START})", head.group(0)):
             return None
         kind = head.lastgroup or "name"
         s, e = head.start(kind), head.end(kind)

@@ -178,3 +178,8 @@ def test_a_definite_role_at_a_named_body_is_one_person() -> None:
 def test_an_adverb_before_the_verb_is_not_part_of_the_source() -> None:
     kinds = source_kinds("Inquiry widens\nThe Seattle Times first reported that the bureau is assisting the inquiry.\n")
     assert kinds == {"The Seattle Times": "outlet"}
+
+
+def test_a_capitalised_group_noun_is_anonymous() -> None:
+    kinds = source_kinds("Inquiry widens\nProsecutors said the bank had ignored the warnings for years.\n")
+    assert kinds == {"Prosecutors": "anonymous"}

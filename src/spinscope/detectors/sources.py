@@ -142,6 +142,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
             return "organisation"
         return "anonymous"
     label = att.label
+    if len(name.split()) == 1 and PERSON_NOUNS.fullmatch(name):
+        return "anonymous"  # "Prosecutors said": a group, capitalised only because it starts the sentence
     if len(name.split()) == 1 and name in surnames:
         return "person"  # "Franken" after "Sen. Al Franken", whatever NER says about the bare surname
     if name.split()[-1] in surnames and not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):

@@ -158,6 +158,18 @@ DOC_HEADS = (
     r"analys[ie]s|assessments?|reviews?|cables?|emails?|transcripts?|records|census|indictments?|complaints?|"
     r"rulings?|releases?|papers?|audits?|inquir(?:y|ies)|estimates?"
 )
+# The last word of an institution's name, shared by the pronoun resolver here and the source kinds of
+# spinscope.detectors.sources
+ORG_HEADS = (
+    r"Ministry|Department|Agency|Committee|Council|Commission|Office|Party|Administration|Court|Police|Army|"
+    r"Union|University|Institute|Bank|Corporation|Foundation|Association|Authority|Board|Parliament|"
+    r"Congress|Senate|Kremlin|Pentagon|Inc|Corp|Ltd|Group|Service"
+)
+# a role that names one person of an organisation ("the chairman of …"), in lower case
+ROLE_HEADS = (
+    r"president|chairman|chairwoman|chair|head|governor|mayor|director|secretary|minister|leader|"
+    r"spokes(?:man|woman|person)"
+)
 _PERSON_HEADS = (
     r"officials?|spokes(?:man|woman|person|people)|sources?|diplomats?|aides?|advis[eo]rs?|analysts?|"
     r"experts?|witness(?:es)?|residents?|lawmakers?|officers?|investigators?|prosecutors?|lawyers?|"
@@ -317,6 +329,7 @@ _POSSESSOR = re.compile(rf"(?:[A-Z][\w\-]*\s+){{0,2}}[A-Z][\w\-]*['’]s\s+(?={_
 _POSTNOMINAL = re.compile(r"\s+(?:MP|MEP|MSP|MLA|QC|KC)$")
 
 
+_STOP_WORD = re.compile(rf"(?:{_STOP_START})")
 # a sentence-initial phrase before the subject: "In an interview with Fox Business Network, "
 _OPENER = re.compile(rf"(?:{_STOP_START})\b[^,\"“”]{{0,80}},\s+")
 
@@ -343,13 +356,13 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
         pre = pre[: m_adv.start()]
     role: str | None = None
     rel = _REL_CLAUSE_END.search(pre)
-    if rel and len(re.findall(r"\b[a-z]\w*", pre[: rel.start()].split(",")[0])) > _REL_HEAD_LOWER:
-        rel = None  # "An old friend he had not seen … in Rome, who …": the clause's head is not a subject
-    if rel:  # the clause goes; the comma that opened it may close an appositive ("X, chairman of Y, who …,")
-        pre = pre[: rel.start()] + ", "
-    appos = _APPOS_END.search(pre)
-    if rel and not appos:
-        pre = pre[:-2]
+    if rel and len(re.findall(r"\b[a-z]\w*", pre[: rel.start()].split(",")[0])) <= _REL_HEAD_LOWER:
+        # the clause goes; the comma that opened it may close an appositive ("X, chairman of Y, who …,").
+        # ("An old friend he had not seen … in Rome, who …" keeps it: the clause's head is not a subject.)
+        pre = pre[: rel.start()]
+        appos = _APPOS_END.search(pre + ", ")
+    else:
+        appos = _APPOS_END.search(pre)
     if appos:
         role = appos.group(1).strip()
         pre = pre[: appos.start()]
@@ -361,7 +374,7 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
         if opener:  # "In an interview with Fox Business, Trump called … and accused": the subject follows it
             start = opener.end()
         head = _SUBJ_AT_START.match(text, start, verb_start)
-        if head is None or re.fullmatch(rf"(?:{_STOP_START})", head.group(0)):
+        if head is None or _STOP_WORD.fullmatch(head.group(0)):
             return None
         kind = head.lastgroup or "name"
         s, e = head.start(kind), head.end(kind)
@@ -612,14 +625,9 @@ def _inside_quote(text: str, start: int, pos: int) -> bool:
 
 
 _ROLE_IN_ORG = re.compile(  # "chairman of the House Intelligence Committee" is a person
-    r"\b(?i:chairm[ae]n|chairwom[ae]n|chair|president|head|director|secretary|minister|leader|members?|"
-    r"spokes(?:man|woman|person)|governor|mayor|senator|officials?|chief|commissioner)\b"
+    rf"\b(?i:{ROLE_HEADS}|chairmen|chairwomen|members?|senator|officials?|chief|commissioner)\b"
 )
-_ORG_HEAD_END = re.compile(
-    r"\b(?:Department|Ministry|Agency|Committee|Council|Commission|Office|Party|Administration|Court|Police|"
-    r"Army|Union|University|Institute|Bank|Company|Corporation|Foundation|Association|Authority|Board|"
-    r"Government|Parliament|Congress|Senate|White House|Kremlin|Pentagon|Inc|Corp|Ltd|Group|Service)\.?$"
-)
+_ORG_HEAD_END = re.compile(rf"\b(?:{ORG_HEADS}|Company|Government|White House)\.?$")
 
 
 def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:

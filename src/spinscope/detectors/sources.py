@@ -19,6 +19,8 @@ from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.nlp import (
     DESC,
     DOC_HEADS,
+    ORG_HEADS,
+    ROLE_HEADS,
     TITLES,
     Attribution,
     attributions_in,
@@ -37,10 +39,8 @@ ORG_NOUNS = re.compile(
     re.I,
 )
 ORG_SUFFIX = re.compile(
-    r"\b(?:Ministry|Department|Agency|Bank|University|Institute|Inc|Corp|Corporation|Ltd|Group|Council|"
-    r"Commission|Committee|Office|Party|Foundation|Fund|Organi[sz]ation|Association|Police|Army|Forces|"
-    r"Court|Union|Service|Authority|Board|House|Kremlin|Pentagon|Administration|Parliament|Congress|"
-    r"Senate|Nations|NATO|UN|EU|WHO|IMF|FBI|CIA|NASA|Google|Apple|Amazon|Microsoft|Meta|Twitter)\b"
+    rf"\b(?:{ORG_HEADS}|Fund|Organi[sz]ation|Forces|House|Nations|NATO|UN|EU|WHO|IMF|FBI|CIA|NASA|Google|Apple|"
+    r"Amazon|Microsoft|Meta|Twitter)\b"
 )
 PERSON_NOUNS = re.compile(
     r"\b(?:officials?|spokes(?:man|woman|person|people)|sources?|diplomats?|aides?|advis[eo]rs?|analysts?|"
@@ -53,8 +53,7 @@ PERSON_NOUNS = re.compile(
 )
 # "the former chairman of the Judiciary Committee": one identifiable person, described instead of named
 _DEFINITE_ROLE = re.compile(
-    r"^(?i:the)\s+(?:[\w-]+\s+){0,3}?(?i:president|chairman|chairwoman|chair|head|governor|mayor|ceo|founder|"
-    r"owner|director|secretary|minister|commander|leader|spokes(?:man|woman|person))\s+(?:of|at|for)\s+"
+    rf"^(?i:the)\s+(?:[\w-]+\s+){{0,3}}?(?i:{ROLE_HEADS}|ceo|founder|owner|commander)\s+(?:of|at|for)\s+"
     r"(?:the\s+)?[A-Z]"
 )
 # a small fallback list (when the outlet table is unavailable); provenance: widely cited wire services

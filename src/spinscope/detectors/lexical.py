@@ -97,6 +97,9 @@ def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int
     return a, b
 
 
+WORD_MATCHER_KEY = "lexicon.words"  # the word_matcher() in Resources, built once for every detector that needs it
+
+
 def word_matcher() -> Matcher:
     """The single-word and short-term lexicons: intensifiers and absolutes (exaggeration), hand-written
     labels and loaded words, and the terms mined from the PTC training articles."""
@@ -135,23 +138,21 @@ class LexicalDetector(Detector):
     labels: ClassVar[tuple[str, ...]] = PTC_TECHNIQUES
 
     def __init__(self) -> None:
-        self._word_matcher: Matcher | None = None
         self._phrase_matcher: Matcher | None = None
 
-    def _load(self) -> tuple[Matcher, Matcher]:
-        if self._word_matcher is None or self._phrase_matcher is None:
+    def _phrases(self) -> Matcher:
+        if self._phrase_matcher is None:
             general = load_json("general.json")
-            self._word_matcher = word_matcher()
-            phrases = [
+            self._phrase_matcher = Matcher([
                 Term(cue, tech, CUE_SCORES["phrase"], f"the phrase “{cue}” is a typical cue of this technique")
                 for tech, cues in general["phrase_cues"].items()
                 for cue in cues
-            ]
-            self._phrase_matcher = Matcher(phrases)
-        return self._word_matcher, self._phrase_matcher
+            ])
+        return self._phrase_matcher
 
     def detect(self, article: Article, context: Context) -> Findings:
-        words, phrases = self._load()
+        words = context.resources.get(WORD_MATCHER_KEY, word_matcher)  # shared with the rhetoric layer
+        phrases = self._phrases()
         text = article.text
         spans: list[Span] = []
         sentences = article.analysable_sentences()

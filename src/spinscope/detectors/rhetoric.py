@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
-from spinscope.detectors.lexical import word_matcher
+from spinscope.detectors.lexical import WORD_MATCHER_KEY, word_matcher
 from spinscope.detectors.lexicon import Matcher, Term, load_json
 from spinscope.spans import Region, Span
 
@@ -155,7 +155,7 @@ class RhetoricDetector(Detector):
                             self.name,
                         )
                     )
-        spans.extend(self._repetition(article, sentences, context.resources.get("lexicon.words", word_matcher)))
+        spans.extend(self._repetition(article, sentences, context.resources.get(WORD_MATCHER_KEY, word_matcher)))
         return Findings(spans=spans)
 
     def _repetition(self, article: Article, sentences: list[Region], loaded: Matcher) -> list[Span]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from spinscope.report import Report
 from spinscope.spans import Span
@@ -43,6 +44,14 @@ def technique_counts(report: Report) -> list[tuple[str, int, float]]:
     for s in report.spans:
         totals[s.label] += s.score  # type: ignore[assignment]
     return [(t, n, totals[t] / n) for t, n in counts.most_common()]
+
+
+def outlet_profile(report: Report) -> dict[str, Any] | None:
+    """The outlet card's profile: the report's when it names a domain, an empty one (the card then says the
+    outlet is unknown) when the outlet detector ran without a link or domain, None when it did not run."""
+    if report.outlet.get("domain"):
+        return report.outlet
+    return {} if "outlet" in report.detectors else None
 
 
 def count_noun(n: int, noun: str) -> str:

@@ -14,7 +14,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from spinscope.render.common import segments, summary_line, technique_counts
+from spinscope.render.common import outlet_profile, segments, summary_line, technique_counts
 from spinscope.report import Report
 from spinscope.techniques import catalogue
 
@@ -103,14 +103,14 @@ def _panels(report: Report) -> str:
             items.append(f"<li>Headline terms the body never supports: {un}</li>")
         if items:
             parts.append(f'<section class="panel"><h2>Headline check</h2><ul>{"".join(items)}</ul></section>')
-    o = report.outlet
-    if o.get("domain") or "outlet" in report.detectors:  # ran without a domain: say the outlet is unknown
+    profile = outlet_profile(report)
+    if profile is not None:
         from spinscope.outlets import card_rows
 
         rows = "".join(
             f"<tr><th scope='row'>{_e(label)}</th><td{' class=unrated' if value.startswith('unrated') else ''}>"
             f"{_e(value)}</td></tr>"
-            for label, value in card_rows(o if o.get("domain") else {})
+            for label, value in card_rows(profile)
         )
         parts.append(f'<section class="panel"><h2>Outlet</h2><table>{rows}</table></section>')
     speech = [q for q in report.quotes if q.get("kind") == "speech"]

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from spinscope.render.common import count_noun, summary_line, technique_counts
+from spinscope.render.common import count_noun, outlet_profile, summary_line, technique_counts
 from spinscope.report import Report
 from spinscope.techniques import catalogue
 
@@ -55,14 +55,15 @@ def _headline(report: Report) -> RenderableType | None:
 
 
 def _outlet(report: Report) -> RenderableType | None:
-    if not report.outlet.get("domain") and "outlet" not in report.detectors:
+    profile = outlet_profile(report)
+    if profile is None:
         return None
     from spinscope.outlets import card_rows
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    for label, value in card_rows(report.outlet if report.outlet.get("domain") else {}):
+    for label, value in card_rows(profile):
         table.add_row(label, Text(value, style="bold red" if value.startswith("unrated") else ""))
     return Panel(table, title="Outlet", title_align="left")
 
@@ -118,7 +119,7 @@ def render_plain(report: Report) -> str:
     """The report as plain lines (for pipes and files): no boxes, no hard wrapping."""
     spans = report.spans_sorted()
     out = [report.title or "(untitled)", "=" * min(80, max(10, len(report.title))), summary_line(report), ""]
-    h, o = report.headline, report.outlet
+    h = report.headline
     if h.get("clickbait"):
         cues = ", ".join(str(c.get("cue", "")) for c in h["clickbait"].get("cues", []))
         out.append(
@@ -133,11 +134,12 @@ def render_plain(report: Report) -> str:
             out.append(f"  headline terms the body never supports: {unsupported}")
     elif h.get("reason"):
         out.append(f"Headline check not available: {h['reason']}")
-    if o.get("domain"):
+    profile = outlet_profile(report)
+    if profile:
         from spinscope.outlets import card_rows
 
-        out.append("Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(o)))
-    elif "outlet" in report.detectors:
+        out.append("Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(profile)))
+    elif profile is not None:
         out.append("Outlet: unknown (no link or domain given, so nothing is said about the publisher)")
     out += ["", "Findings (start-end, technique, score, text, why):"]
     for s in spans:

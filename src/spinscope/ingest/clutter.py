@@ -229,17 +229,16 @@ def _same_words(a: str, b: str) -> bool:
     return [w.lower() for w in _words(a)] == [w.lower() for w in _words(b)] != []
 
 
-def _widget_end(text: str, paragraphs: list[Region], first: int) -> int:
-    """Index of the last paragraph of a poll or sign-up widget that starts at ``paragraphs[first]`` (a
-    poll or interstitial marker), or ``first`` when no widget form follows. The widget runs to its last form field or
+def _widget_end(lines: list[str], reasons: list[str | None], first: int) -> int:
+    """Index of the last line of a poll or sign-up widget that starts at ``lines[first]`` (a poll or
+    interstitial marker), or ``first`` when no widget form follows. The widget runs to its last form field or
     consent line within a few lines; everything between (the question, often repeated, and the answers)
-    is short. A long line ends the search: it is article text."""
+    is short. A long line ends the search: it is article text. ``reasons``: classify_line of each line."""
     end = first
-    for k in range(first + 1, min(len(paragraphs), first + 1 + _WIDGET_LOOKAHEAD)):
-        line = text[paragraphs[k].start : paragraphs[k].end]
-        if classify_line(line) == FORM_REASON:
+    for k in range(first + 1, min(len(lines), first + 1 + _WIDGET_LOOKAHEAD)):
+        if reasons[k] == FORM_REASON:
             end = k
-        elif len(_words(line)) > _WIDGET_LINE_WORDS:
+        elif len(_words(lines[k])) > _WIDGET_LINE_WORDS:
             break
     return end
 
@@ -248,20 +247,21 @@ def find_clutter(text: str, paragraphs: list[Region], *, skip: Region | None = N
     """Excluded regions (whole lines, or a dateline prefix) with a reason, in text order. ``skip`` is the
     headline: it is never clutter, and a first body line that repeats it (page title and heading both
     scraped) is."""
+    lines = [text[p.start : p.end] for p in paragraphs]
+    reasons = [classify_line(line) for line in lines]  # each line once: the widget look-ahead reads them too
     out: list[Region] = []
     in_rail = False
     widget_end = -1
     first_body = True
-    for i, para in enumerate(paragraphs):
+    for i, (para, line) in enumerate(zip(paragraphs, lines, strict=True)):
         if skip is not None and para.start < skip.end and skip.start < para.end:
             continue
-        line = text[para.start : para.end]
-        reason = classify_line(line)
+        reason = reasons[i]
         if first_body and skip is not None and reason is None and _same_words(line, text[skip.start : skip.end]):
             reason = HEADLINE_REPEAT
         first_body = False
         if reason in (POLL_MARKER, INTERSTITIAL):
-            widget_end = max(widget_end, _widget_end(text, paragraphs, i))
+            widget_end = max(widget_end, _widget_end(lines, reasons, i))
         elif reason is None and i <= widget_end:
             reason = WIDGET_BODY
         if reason is None and in_rail and _looks_like_rail_item(line):

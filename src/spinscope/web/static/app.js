@@ -55,11 +55,6 @@
     return JSON.stringify(value);
   }
 
-  function humanise(key) {
-    const s = String(key).replace(/_/g, " ");
-    return s.charAt(0).toUpperCase() + s.slice(1);
-  }
-
   /* ---- status and errors ------------------------------------------------------------------- */
   function setStatus(msg) {
     $("status").textContent = msg;
@@ -174,7 +169,7 @@
     renderPanel("panel-sources", sourcesPanel(r.sources || []));
     renderPanel("panel-quotes", quotesPanel(r.quotes || []));
     renderPanel("panel-claims", claimsPanel(r.claims || []));
-    renderSection("panel-warnings", r.warnings);
+    renderPanel("panel-warnings", warningsPanel(r.warnings || []));
   }
 
   function renderSummary() {
@@ -321,11 +316,6 @@
     return v === "";
   }
 
-  function isRange(v) {
-    return v !== null && typeof v === "object" && !Array.isArray(v) && Number.isInteger(v.start) &&
-      Number.isInteger(v.end) && v.end > v.start && v.start >= 0 && v.end <= state.report.text.length;
-  }
-
   function snippet(start, end) {
     const t = state.report.text.slice(start, end);
     return t.length > 200 ? t.slice(0, 197) + "…" : t;
@@ -350,79 +340,6 @@
     const target = range.startContainer.parentElement || box;
     target.scrollIntoView({ block: "center" });
     setStatus("Selected in the article: " + snippet(start, end));
-  }
-
-  function rangeView(v) {
-    const wrap = el("span", { class: "range" }, el("q", {}, snippet(v.start, v.end)), " ");
-    const btn = el("button", { type: "button", class: "link" }, "show in article");
-    btn.addEventListener("click", () => showRange(v.start, v.end));
-    wrap.append(btn);
-    return wrap;
-  }
-
-  function renderValue(value, depth) {
-    const ranged = isRange(value);
-    if (ranged && Object.keys(value).every((k) => k === "start" || k === "end" || k === "text")) return rangeView(value);
-    if (Array.isArray(value)) {
-      if (value.every((v) => v === null || typeof v !== "object")) return document.createTextNode(value.map(fmt).join(", "));
-      const ul = el("ul", {});
-      for (const v of value) ul.append(el("li", {}, renderValue(v, depth + 1)));
-      return ul;
-    }
-    if (value !== null && typeof value === "object") {
-      if (depth > 3) return document.createTextNode(JSON.stringify(value));
-      const entries = Object.entries(value).filter(([, v]) => !isEmpty(v));
-      if (!ranged && depth > 0 && entries.length <= 6 && entries.every(([, v]) => typeof v === "number" || typeof v === "boolean")) {
-        return document.createTextNode(entries.map(([k, v]) => humanise(k).toLowerCase() + " " + fmt(v)).join(", "));
-      }
-      const dl = el("dl", {});
-      if (ranged) dl.append(el("dt", {}, "Passage"), el("dd", {}, rangeView(value)));
-      for (const [k, v] of Object.entries(value)) {
-        if (isEmpty(v)) continue;
-        if (ranged && (k === "start" || k === "end" || k === "text")) continue;
-        dl.append(el("dt", {}, humanise(k)), el("dd", {}, renderValue(v, depth + 1)));
-      }
-      return dl;
-    }
-    return document.createTextNode(fmt(value));
-  }
-
-  function renderItem(item) {
-    if (item === null || typeof item !== "object") return el("li", {}, fmt(item));
-    const li = el("li", {});
-    const ranged = isRange(item);
-    if (typeof item.text === "string") li.append(el("blockquote", {}, item.text));
-    else if (ranged) li.append(el("blockquote", {}, snippet(item.start, item.end)));
-    const rest = {};
-    for (const [k, v] of Object.entries(item)) if (k !== "text" && k !== "start" && k !== "end") rest[k] = v;
-    li.append(renderValue(rest, 1));
-    if (ranged) {
-      const btn = el("button", { type: "button", class: "link" }, "show in article");
-      btn.addEventListener("click", () => showRange(item.start, item.end));
-      li.append(btn);
-    }
-    return li;
-  }
-
-  function renderSection(id, value) {
-    const body = $(id).querySelector(".panel-body");
-    clear(body);
-    if (isEmpty(value) || (!Array.isArray(value) && typeof value === "object" && value.available === false)) {
-      const reason = value && typeof value.reason === "string" && value.reason ? " " + value.reason : "";
-      body.append(el("p", { class: "muted not-available" }, "Not available for this article." + reason));
-      return;
-    }
-    if (!Array.isArray(value) && typeof value === "object" && value.available === true) {
-      value = Object.assign({}, value);
-      delete value.available;
-    }
-    if (Array.isArray(value)) {
-      const list = el("ul", { class: "items" });
-      for (const item of value) list.append(renderItem(item));
-      body.append(list);
-    } else {
-      body.append(renderValue(value, 0));
-    }
   }
 
   /* ---- the side panels: each says in words what the report holds, or why it holds nothing ---- */
@@ -578,6 +495,13 @@
       ul.append(li);
     }
     return [el("p", { class: "help" }, "Ranked by how much each sentence looks like a factual claim worth checking; it does not say whether the claim is true."), ul];
+  }
+
+  function warningsPanel(warnings) {
+    if (!warnings.length) return [el("p", { class: "muted not-available" }, "Not available for this article.")];
+    const ul = el("ul", { class: "items" });
+    for (const w of warnings) ul.append(el("li", {}, String(w)));
+    return [ul];
   }
 
   /* ---- interaction ------------------------------------------------------------------------- */

@@ -51,6 +51,7 @@ class Analyzer:
                 findings = detector.detect(article, context)
             except Exception as exc:  # confine a detector failure to that detector
                 findings = Findings(warnings=[f"detector {detector.name} failed: {type(exc).__name__}: {exc}"])
+                report.degraded.append(detector.name)
             context.findings[detector.name] = findings
             report.timings_ms[detector.name] = round((time.perf_counter() - t0) * 1000, 2)
             report.spans.extend(

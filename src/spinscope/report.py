@@ -33,6 +33,7 @@ class Report:
     sentences: list[Region] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     detectors: list[str] = field(default_factory=list)
+    degraded: list[str] = field(default_factory=list)  # detectors that failed: their findings are missing
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -70,6 +71,7 @@ class Report:
             "sentences": [[r.start, r.end] for r in self.sentences],
             "warnings": self.warnings,
             "detectors": self.detectors,
+            "degraded": self.degraded,
             "timings_ms": self.timings_ms,
         }
 
@@ -94,6 +96,7 @@ class Report:
             sentences=[Region(a, b) for a, b in d.get("sentences", [])],
             warnings=list(d.get("warnings", [])),
             detectors=list(d.get("detectors", [])),
+            degraded=list(d.get("degraded", [])),
             timings_ms=dict(d.get("timings_ms", {})),
         )
 

@@ -11,6 +11,8 @@ The text handed to the Article is never changed afterwards; everything else is o
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -172,11 +174,21 @@ def read_file(path: str | Path, options: Options | None = None, *, id: str | Non
     )
 
 
-def read_url(url: str, options: Options | None = None, *, id: str | None = None) -> Article:
+def read_url(
+    url: str,
+    options: Options | None = None,
+    *,
+    id: str | None = None,
+    deadline: float | None = None,
+    cancel: threading.Event | None = None,
+    resolver: Callable[[str, int], list[str]] | None = None,
+) -> Article:
+    """Fetch and read ``url`` (see ``ingest.url.fetch``: ``deadline`` is a ``time.monotonic()`` instant
+    ending the whole fetch, default now + ``options.fetch_timeout``; ``cancel`` stops it early)."""
     from spinscope.ingest.url import fetch
 
     options = options or Options()
-    fetched = fetch(url, options)
+    fetched = fetch(url, options, deadline=deadline, cancel=cancel, resolver=resolver)
     is_html = "html" in fetched.content_type or looks_like_html(fetched.content[:5000].decode("latin-1"))
     return _article_from_bytes(
         fetched.content, name=fetched.url, url=fetched.url, id=id, options=options, html_hint=is_html, input_kind="url"

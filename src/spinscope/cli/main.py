@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "spinscope.cli.cmd_batch",
     "spinscope.cli.cmd_ptc",
     "spinscope.cli.cmd_headline",
+    "spinscope.cli.cmd_sourcing",
 )
 
 

@@ -15,9 +15,105 @@ from .conftest import FIXTURES, Route, Server, run_cli
 def test_example_runs_and_prints_a_readable_report() -> None:
     r = run_cli("analyze", "--example")
     assert r.code == 0, r.stderr
-    assert "Harbour Deal COLLAPSES" in r.stdout
-    assert "Loaded_Language" in r.stdout and "Excluded page clutter" in r.stdout
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("Harbour Deal COLLAPSES")
+    assert " spans, " in lines[2] and lines[3].startswith("Most frequent: Loaded Language")  # summary first
+    assert "[I] Loaded Language" in r.stdout and "Loaded_Language" not in r.stdout.split("Findings")[0]
+    assert "Excluded page clutter" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def _run_in_terminal(*args: str, columns: int = 80) -> str:
+    """Run the CLI on a pseudo-terminal ``columns`` wide (as a user's terminal) and return what it showed."""
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spinscope", *args], stdout=follower, stderr=follower, cwd=REPO, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    os.close(leader)
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", b"".join(chunks).decode("utf-8")).replace("\r", "")
+
+
+def test_terminal_report_at_80_columns_wraps_and_defines_each_technique_once() -> None:
+    from spinscope.techniques import catalogue
+
+    shown = _run_in_terminal("analyze", "--example")
+    lines = shown.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    article = shown.split("Article (")[1].split("Findings (")[0]
+    words = " ".join(line.strip("│ ") for line in article.splitlines())
+    for sentence in ("leaving taxpayers to pick up the pieces", "the projected rent covered only 60 percent"):
+        assert sentence in words  # wrapped, not cut at the panel's edge
+    assert lines[1].split(",")[0].endswith("spans") and shown.index("Most frequent") < shown.index("Article (")
+    flat = " ".join(line.strip("│ ") for line in lines)
+    for name in ("Loaded_Language", "Doubt", "Exaggeration,Minimisation"):
+        assert flat.count(catalogue()[name].definition) == 1, name
+    assert "Reckless[I]" in shown  # the technique's letter after each highlight, as on the web page
+    assert len(lines) < 300
+
+
+def test_short_terminal_report_is_one_screen_of_summary_and_findings() -> None:
+    shown = _run_in_terminal("analyze", "--example", "--short")
+    assert "Article (" not in shown and "Uses words and phrases" not in shown
+    assert "Headline check: clickbait" in shown and "Findings (" in shown
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    plain = run_cli("analyze", "--example", "--short")
+    assert plain.code == 0 and "Findings" in plain.stdout and "Excluded page clutter" not in plain.stdout
+
+
+def test_help_reads_at_80_columns_with_version_and_short_flag() -> None:
+    import os
+
+    env_cols = os.environ.get("COLUMNS")
+    for args in (("-h",), ("analyze", "-h"), ("analyze", "--help"), ("train", "ptc", "--help")):
+        r = run_cli(*args)
+        assert r.code == 0, (args, r.stderr)
+        assert "<bool>" not in r.stdout and "…" not in r.stdout, args
+    analyze_help = run_cli("analyze", "-h").stdout
+    for flag in ("--outlet-overrides", "--any-language", "--short", "--url", "--outlet", "--date", "--id"):
+        assert flag in analyze_help
+    assert run_cli("--version").stdout.startswith("spinscope ") and env_cols == os.environ.get("COLUMNS")
+    train = run_cli("train", "ptc", "--help").stdout
+    assert train.startswith("usage: spinscope train ptc") and "(default: 3)" in train
+
+
+def test_train_lexical_without_scipy_is_a_one_line_error() -> None:
+    """--help needs no optional package; running without scipy says what is missing, in one line."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    code = "import sys; sys.modules['scipy'] = None; from spinscope.cli.main import run; run()"
+    for args, status in ((["--help"], 0), (["--data", "/nonexistent"], 2)):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "train", "ptc-lexical", *args],
+            capture_output=True, text=True, cwd=REPO, timeout=120,
+        )
+        assert proc.returncode == status, proc.stderr
+        assert "Traceback" not in proc.stderr
+        if status:
+            assert proc.stderr.strip().count("\n") == 0 and "scipy" in proc.stderr
 
 
 @pytest.mark.parametrize("fmt", ["json", "tsv", "html"])
@@ -157,3 +253,21 @@ def test_pasted_text_says_the_outlet_is_unknown(tmp_path: Path) -> None:
     report = Analyzer().analyze(article_from_text("Council approves plan\nThe council approved the plan on Monday.\n"))
     assert "Outlet: unknown" in render_plain(report)
     assert "unknown (no domain or URL)" in render_html(report)
+
+
+def test_metadata_flags_describe_a_text_file(tmp_path: Path) -> None:
+    src = tmp_path / "story.txt"
+    src.write_text("Council Approves Plan\n\nThe council approved the harbour plan on Monday after a debate.\n")
+    r = run_cli("analyze", str(src), "-f", "json", "--outlet", "BBC", "--date", "2024-05-01", "--id", "story-1",
+                "--url", "https://www.bbc.co.uk/news/story")
+    assert r.code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    validate_report(doc)
+    assert doc["id"] == "story-1"
+    assert doc["metadata"]["date"] == "2024-05-01" and doc["metadata"]["source"] == "BBC"
+    assert doc["metadata"]["url"] == "https://www.bbc.co.uk/news/story" and doc["outlet"]["domain"] == "bbc.co.uk"
+    by_domain = json.loads(run_cli("analyze", str(src), "-f", "json", "--outlet", "reuters.com").stdout)
+    assert by_domain["outlet"]["domain"] == "reuters.com" and by_domain["outlet"].get("rated")
+    for flag, value, message in (("--date", "yesterday", "ISO 8601"), ("--url", "ftp://x", "http(s)")):
+        bad = run_cli("analyze", str(src), flag, value)
+        assert bad.code == 2 and message in bad.stderr and len(bad.stderr.splitlines()) == 1

@@ -13,19 +13,40 @@ from typing import NoReturn, ParamSpec, TypeVar
 
 import typer
 
+# Plain click-style help (rich_markup_mode=None): it wraps cleanly at 80 columns, where typer's rich panels
+# cut option names, and it shows no type placeholder on flags. "-h" works everywhere "--help" does.
+HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+GROUP = {"no_args_is_help": True, "rich_markup_mode": None, "context_settings": HELP}
+
 app = typer.Typer(
     name="spinscope",
     help="See how a news article persuades: techniques, sources, headline and outlet, span by span.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    **GROUP,  # type: ignore[arg-type]
 )
-eval_app = typer.Typer(help="Score predictions or bundled models against gold data.", no_args_is_help=True)
-predict_app = typer.Typer(help="Write predictions in shared-task formats.", no_args_is_help=True)
-train_app = typer.Typer(help="Train bundled models (needs the 'train' extra: torch).", no_args_is_help=True)
+eval_app = typer.Typer(help="Score predictions or bundled models against gold data.", **GROUP)  # type: ignore[arg-type]
+predict_app = typer.Typer(help="Write predictions in shared-task formats.", **GROUP)  # type: ignore[arg-type]
+train_app = typer.Typer(help="Train bundled models (needs the 'train' extra: torch).", **GROUP)  # type: ignore[arg-type]
 app.add_typer(eval_app, name="eval")
 app.add_typer(predict_app, name="predict")
 app.add_typer(train_app, name="train")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from spinscope import __version__
+
+        print(f"spinscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.", callback=_version,
+                                 is_eager=True),
+) -> None:
+    """See how a news article persuades: techniques, sources, headline and outlet, span by span."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -68,6 +89,8 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:  # output piped into `head` and closed: not an error
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except ImportError as exc:  # an optional dependency (scipy, scikit-learn, torch) is not installed
+            fail(f"this command needs {exc.name or 'a package'}, which is not installed ({exc})")
         except (OSError, ValueError, UnicodeError) as exc:
             fail(f"{type(exc).__name__}: {exc}")
         except KeyboardInterrupt:

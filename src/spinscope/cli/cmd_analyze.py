@@ -52,28 +52,57 @@ def build_options(
 @one_line_errors
 def analyze(
     source: Annotated[
-        str | None, typer.Argument(help="A .txt or .html file, an http(s) URL, or '-' for standard input.")
+        str | None,
+        typer.Argument(metavar="SOURCE", help="A .txt or .html file, an http(s) URL, or '-' for standard input."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+    ] = None,
+    short: Annotated[
+        bool, typer.Option("--short", "-s", help="Terminal report: summary, checks and one line per finding.")
+    ] = False,
     example: Annotated[bool, typer.Option("--example", help="Analyse the bundled example article.")] = False,
+    url: Annotated[
+        str | None, typer.Option("--url", metavar="URL", help="The article's address, when SOURCE is text or a file.")
+    ] = None,
+    outlet: Annotated[
+        str | None,
+        typer.Option("--outlet", metavar="NAME|DOMAIN", help="Its publisher: a domain (bbc.co.uk) or a name (BBC)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Its publication date (ISO 8601).")
+    ] = None,
+    article_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="Its id in reports (default: file name or hash).")
+    ] = None,
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow URLs on loopback/private/link-local addresses.")
     ] = False,
     resolve: Annotated[
-        list[str] | None, typer.Option("--resolve", help="HOST:ADDRESS, connect to ADDRESS for HOST (like curl).")
+        list[str] | None,
+        typer.Option("--resolve", metavar="HOST:ADDRESS", help="Connect to ADDRESS for HOST (like curl)."),
     ] = None,
-    detectors: Annotated[str | None, typer.Option(help="Comma-separated detectors to run (default: all).")] = None,
-    min_score: Annotated[float, typer.Option(help="Drop spans scored below this.")] = 0.0,
+    detectors: Annotated[
+        str | None, typer.Option(metavar="NAMES", help="Comma-separated detectors to run (default: all).")
+    ] = None,
+    min_score: Annotated[float, typer.Option(metavar="SCORE", help="Drop spans scored below this.")] = 0.0,
     outlet_overrides: Annotated[
-        Path | None, typer.Option(help="TOML or CSV file adding or correcting outlet ratings.")
+        Path | None, typer.Option(metavar="FILE", help="TOML or CSV file adding or correcting outlet ratings.")
     ] = None,
-    any_language: Annotated[bool, typer.Option(help="Analyse articles that do not look English.")] = False,
-    max_mb: Annotated[float, typer.Option(help="Refuse inputs larger than this many MB.")] = 5.0,
+    any_language: Annotated[
+        bool, typer.Option("--any-language", help="Analyse articles that do not look English.")
+    ] = False,
+    max_mb: Annotated[float, typer.Option(metavar="MB", help="Refuse inputs larger than this many MB.")] = 5.0,
 ) -> None:
-    """Analyse one article and report where its language persuades rather than informs."""
+    """Analyse one article and report where its language persuades rather than informs.
+
+    Plain text takes its headline from the first line. --url, --outlet, --date and --id describe an
+    article given as a file or on standard input (the outlet profile and corpus trends use them).
+    """
     from spinscope.analyzer import Analyzer
     from spinscope.config import Options
+    from spinscope.ingest.metadata import with_metadata
 
     if example:
         from importlib import resources
@@ -91,18 +120,21 @@ def analyze(
         max_mb=max_mb,
     )
     assert isinstance(options, Options)
-    if source != "-" and not source.startswith(("http://", "https://")) and not Path(source).exists():
+    is_url = source.startswith(("http://", "https://"))
+    if source != "-" and not is_url and not Path(source).exists():
         fail(f"{source}: no such file (give a file, an http(s) URL, or '-' for standard input)")
     analyzer = Analyzer(options)
-    report = analyzer.analyze(Path(source) if source not in ("-",) and not source.startswith("http") else source)
+    article = analyzer.load(source if source == "-" or is_url else Path(source))
+    article = with_metadata(article, url=url, outlet=outlet, date=date, id=article_id)
+    report = analyzer.analyze_article(article)
     if fmt == Format.terminal:
         from spinscope.render.terminal import plain_console, render_terminal
 
         if out is not None:
             with out.open("w", encoding="utf-8") as fh:
-                render_terminal(report, plain_console(fh, width=120))
+                render_terminal(report, plain_console(fh, width=120), short=short)
         else:
-            render_terminal(report, plain_console())
+            render_terminal(report, plain_console(), short=short)
         return
     for w in report.warnings:
         warn(w)

@@ -3,11 +3,75 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from spinscope.report import Report
 from spinscope.spans import Span
+from spinscope.techniques import catalogue
+
+PATTERNS = ("solid", "dashed", "dotted", "double", "wavy")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How every front end shows one technique: its readable name, letter, underline pattern and colour."""
+
+    name: str  # the label as in reports ("Name_Calling,Labeling")
+    title: str  # the label for people ("Name Calling, Labeling")
+    short: str
+    letter: str
+    pattern: str
+    colour: str
+    definition: str
+    ptc: bool
+
+
+def display_name(label: str) -> str:
+    """"Name_Calling,Labeling" -> "Name Calling, Labeling" (merged labels keep their "+")."""
+    return label.replace("_", " ").replace(",", ", ")
+
+
+@cache
+def marks() -> Mapping[str, Mark]:
+    """The catalogue with a letter and an underline pattern per technique (colour is never the only cue);
+    the web page, the HTML report and the terminal report use the same letters."""
+    return MappingProxyType({
+        t.name: Mark(
+            t.name,
+            display_name(t.name),
+            t.short,
+            LETTERS[i % len(LETTERS)],
+            PATTERNS[i % len(PATTERNS)],
+            t.colour,
+            t.definition,
+            t.ptc,
+        )
+        for i, t in enumerate(catalogue().values())
+    })
+
+
+def mark_of(label: str) -> Mark:
+    return marks().get(label) or Mark(label, display_name(label), label, "?", "solid", "#777777", "", False)
+
+
+def reasons(span: Span) -> list[str]:
+    """Why ``span`` was marked, one string per reason, without the technique's definition (a report shows
+    each definition once, in its legend). A finding merged from several layers keeps each layer's reason:
+    its explanation holds them one per line or separated by " | "."""
+    definition = mark_of(span.label).definition
+    out = []
+    for part in span.explanation.replace(" | ", "\n").splitlines():
+        part = part.strip()
+        if definition and part.startswith(definition):
+            part = part[len(definition) :].strip()
+        if part and part not in out:
+            out.append(part)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,71 +1,103 @@
-"""Terminal renderer (rich): headline and outlet at the top, the article with highlighted spans, a legend,
-the findings with their explanations, sources and claims. Piped output is plain text, not hard-wrapped."""
+"""Terminal renderer (rich). The report reads top-down: the headline and a one-line summary, the headline
+check and the outlet, a legend that defines each technique found once, the article wrapped at the terminal
+width with its highlights and their letters, then the findings (reasons only), quotes, sources, claims and
+the page clutter left out. ``short=True`` keeps the summary, the checks and one line per finding.
+
+Piped or written to a file, the same report comes out as plain lines (``render_plain``), not hard-wrapped."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from spinscope.render.common import count_noun, outlet_profile, summary_line, technique_counts
+from spinscope.render.common import (
+    count_noun,
+    mark_of,
+    outlet_profile,
+    reasons,
+    segments,
+    summary_line,
+    technique_counts,
+)
 from spinscope.report import Report
-from spinscope.techniques import catalogue
+from spinscope.spans import Span
+
+# Techniques drawn as a background (they are mostly single words); the others are underlined in their colour.
+QUOTE_MARKS = "\"'“”‘’«»„"
+_BACKGROUND = ("Loaded_Language", "Exaggeration,Minimisation", "Thought-terminating_Cliches")
 
 
 def _style(label: str) -> str:
-    tech = catalogue().get(label)
-    colour = tech.colour if tech else "#888888"
-    return (
-        f"on {colour} black"
-        if label in ("Loaded_Language", "Exaggeration,Minimisation", "Thought-terminating_Cliches")
-        else f"underline {colour}"
-    )
+    colour = mark_of(label).colour
+    return f"on {colour} black" if label in _BACKGROUND else f"underline {colour}"
 
 
-def _headline(report: Report) -> RenderableType | None:
+def _letter(label: str) -> Text:
+    return Text(f"[{mark_of(label).letter}]", style=f"bold {mark_of(label).colour}")
+
+
+def top_techniques(report: Report, n: int = 4) -> str:
+    """"Most frequent: Loaded Language 14 · Doubt 5 · …" (empty when nothing was found)."""
+    counts = technique_counts(report)
+    if not counts:
+        return ""
+    shown = " · ".join(f"{mark_of(label).title} {k}" for label, k, _ in counts[:n])
+    more = f" · {count_noun(len(counts) - n, 'other technique')}" if len(counts) > n else ""
+    return f"Most frequent: {shown}{more}"
+
+
+def headline_lines(report: Report, *, short: bool = False) -> list[str]:
+    """The headline check as lines of text (one line when ``short``)."""
     h = report.headline
     if not h:
-        return None
-    lines = Text()
+        return []
     cb = h.get("clickbait") or {}
-    if "probability" in cb:
-        lines.append(f"Clickbait: {cb['probability']:.0%}")
-        cues = [c.get("cue", "") for c in cb.get("cues", [])]
-        if cues:
-            lines.append(f" (cues: {', '.join(cues)})")
-        lines.append("\n")
     st = h.get("stance") or {}
+    unsupported = [str(u.get("term", "")) for u in h.get("unsupported_terms", [])]
+    if short:
+        parts = []
+        if "probability" in cb:
+            parts.append(f"clickbait {cb['probability']:.0%}")
+        if st.get("label"):
+            parts.append(f"body vs headline: {st['label']}")
+        if unsupported:
+            parts.append(f"unsupported: {', '.join(unsupported)}")
+        if not parts and h.get("reason"):
+            parts.append(f"not available ({h['reason']})")
+        return [f"Headline check: {'; '.join(parts)}"] if parts else []
+    out = []
+    if "probability" in cb:
+        cues = [str(c.get("cue", "")) for c in cb.get("cues", [])]
+        out.append(f"Clickbait: {cb['probability']:.0%}" + (f" (cues: {', '.join(cues)})" if cues else ""))
     if st.get("label"):
-        lines.append(f"Body vs headline: {st['label']}")
         probs = st.get("probabilities") or {}
-        if probs:
-            lines.append("  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")")
-        lines.append("\n")
+        detail = "  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")" if probs else ""
+        out.append(f"Body vs headline: {st['label']}{detail}")
     for ev in st.get("evidence", [])[:3]:
-        lines.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}\n")
-    unsupported = [u.get("term", "") for u in h.get("unsupported_terms", [])]
+        out.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}")
     if unsupported:
-        lines.append(f"Headline terms the body never supports: {', '.join(unsupported)}\n")
+        out.append(f"Headline terms the body never supports: {', '.join(unsupported)}")
     if h.get("note"):
-        lines.append(str(h["note"]))
-    return Panel(lines, title="Headline check", title_align="left") if lines.plain.strip() else None
+        out.append(str(h["note"]))
+    if not out and h.get("reason"):
+        out.append(f"Headline check not available: {h['reason']}")
+    return out
 
 
-def _outlet(report: Report) -> RenderableType | None:
+def outlet_line(report: Report) -> str | None:
     profile = outlet_profile(report)
     if profile is None:
         return None
+    if not profile:
+        return "Outlet: unknown (no link, domain or --outlet given, so nothing is said about the publisher)"
     from spinscope.outlets import card_rows
 
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for label, value in card_rows(profile):
-        table.add_row(label, Text(value, style="bold red" if value.startswith("unrated") else ""))
-    return Panel(table, title="Outlet", title_align="left")
+    return "Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(profile))
 
 
 def _source_kind(source: dict[str, Any]) -> str:
@@ -73,154 +105,190 @@ def _source_kind(source: dict[str, Any]) -> str:
     return f"{kind}, anonymous" if source.get("anonymous") and kind != "anonymous" else kind
 
 
-def _quotes(report: Report) -> RenderableType | None:
-    speech = [q for q in report.quotes if q.get("kind") == "speech"]
-    if not speech:
-        return None
-    table = Table(title="Quotes", title_justify="left")
-    table.add_column("where", justify="right")
-    table.add_column("speaker")
-    table.add_column("quote")
-    for q in speech:
-        speaker = (q.get("speaker") or {}).get("name") or "(unknown)"
-        table.add_row(f"{q['start']}-{q['end']}", speaker, str(q.get("text", "")))
-    return table
+def unquote(text: str) -> str:
+    """A quotation without the quotation marks around it (the report adds its own)."""
+    return text.strip().strip(QUOTE_MARKS).strip()
 
 
-def _sources(report: Report) -> RenderableType | None:
-    if not report.sources:
-        return None
-    table = Table(title="Who is cited", title_justify="left", expand=False)
-    for col in ("source", "kind", "mentions", "attributed"):
-        table.add_column(col)
-    for s in report.sources[:25]:
-        name = str(s.get("name", ""))
-        kind = _source_kind(s)
-        table.add_row(name, kind, str(len(s.get("mentions", []))), str(len(s.get("attributed", []))))
-    return table
-
-
-def _claims(report: Report) -> RenderableType | None:
-    if not report.claims:
-        return None
-    table = Table(title="Claims worth checking", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("claim")
-    table.add_column("why")
-    for c in report.claims[:10]:
-        feats = c.get("features", [])
-        why = ", ".join(str(f) if not isinstance(f, dict) else str(f.get("name", f)) for f in feats[:4])
-        table.add_row(str(c.get("rank", "")), f"{c.get('score', 0):.2f}", report.text[c["start"] : c["end"]], why)
-    return table
-
-
-def render_plain(report: Report) -> str:
-    """The report as plain lines (for pipes and files): no boxes, no hard wrapping."""
-    spans = report.spans_sorted()
-    out = [report.title or "(untitled)", "=" * min(80, max(10, len(report.title))), summary_line(report), ""]
-    h = report.headline
-    if h.get("clickbait"):
-        cues = ", ".join(str(c.get("cue", "")) for c in h["clickbait"].get("cues", []))
-        out.append(
-            f"Headline: clickbait probability {h['clickbait'].get('probability', 0):.0%}"
-            + (f" (cues: {cues})" if cues else "")
-            + f"; body vs headline: {(h.get('stance') or {}).get('label', 'n/a')}"
-        )
-        for ev in (h.get("stance") or {}).get("evidence", [])[:3]:
-            out.append(f"  {ev.get('role', '')} ({ev.get('score', 0):.2f}): {report.text[ev['start'] : ev['end']]}")
-        unsupported = ", ".join(str(u.get("term", "")) for u in h.get("unsupported_terms", []))
-        if unsupported:
-            out.append(f"  headline terms the body never supports: {unsupported}")
-    elif h.get("reason"):
-        out.append(f"Headline check not available: {h['reason']}")
-    profile = outlet_profile(report)
-    if profile:
-        from spinscope.outlets import card_rows
-
-        out.append("Outlet: " + "; ".join(f"{label}: {value}" for label, value in card_rows(profile)))
-    elif profile is not None:
-        out.append("Outlet: unknown (no link or domain given, so nothing is said about the publisher)")
-    out += ["", "Findings (start-end, technique, score, text, why):"]
-    for s in spans:
-        out.append(f"  {s.start}-{s.end}  {s.label}  {s.score:.2f}  “{report.text[s.start : s.end]}”  {s.explanation}")
-    speech = [q for q in report.quotes if q.get("kind") == "speech"]
-    if speech:
-        out += ["", "Quotes (speaker: quote):"]
-        for q in speech:
+def _quote_lines(report: Report) -> list[str]:
+    out = []
+    for q in report.quotes:
+        if q.get("kind") == "speech":
             speaker = (q.get("speaker") or {}).get("name") or "(speaker unknown)"
-            out.append(f"  {q['start']}-{q['end']}  {speaker}: “{q.get('text', '')}”")
-    if report.sources:
-        out += ["", "Sources:"]
-        for src in report.sources:
-            mentions = count_noun(len(src.get("mentions", [])), "mention")
-            out.append(f"  {src.get('name', '')} ({_source_kind(src)}): {mentions}")
-    if report.claims:
-        out += ["", "Claims worth checking:"]
-        for c in report.claims[:10]:
-            out.append(f"  #{c.get('rank', '')} {c.get('score', 0):.2f}  {report.text[c['start'] : c['end']]}")
-    if report.excluded:
-        out += ["", "Excluded page clutter (not analysed):"]
-        for r in report.excluded:
-            out.append(f"  {r.start}-{r.end}  {r.reason}: {report.text[r.start : r.end]}")
-    for w in report.warnings:
-        out.append(f"warning: {w}")
+            out.append(f"{speaker}: “{unquote(str(q.get('text', '')))}”")
+    return out
+
+
+def _source_lines(report: Report) -> list[str]:
+    return [
+        f"{s.get('name', '')} ({_source_kind(s)}): {count_noun(len(s.get('mentions', [])), 'mention')}"
+        for s in report.sources
+    ]
+
+
+def _claim_lines(report: Report, n: int = 10) -> list[str]:
+    return [
+        f"#{c.get('rank', '')} {c.get('score', 0):.2f}  {report.text[c['start'] : c['end']]}" for c in report.claims[:n]
+    ]
+
+
+def _finding_head(report: Report, s: Span) -> str:
+    m = mark_of(s.label)
+    return f"[{m.letter}] {m.title} {s.score:.2f}  {s.start}-{s.end}  “{report.text[s.start : s.end]}”"
+
+
+# ------------------------------------------------------------------------------------------ plain text
+
+
+def render_plain(report: Report, *, short: bool = False) -> str:
+    """The report as plain lines (for pipes and files): no boxes, no colours, no hard wrapping."""
+    spans = report.spans_sorted()
+    title = report.title or "(untitled)"
+    out = [title, "=" * min(80, max(10, len(title))), summary_line(report)]
+    if top := top_techniques(report):
+        out.append(top)
+    out.append("")
+    out += headline_lines(report, short=short)
+    if (line := outlet_line(report)) is not None:
+        out.append(line)
+    if not short:
+        out += ["", "Techniques found (letter, technique, spans: definition):"]
+        for label, n, _ in technique_counts(report):
+            m = mark_of(label)
+            out.append(f"  [{m.letter}] {m.title}, {count_noun(n, 'span')}: {m.definition}")
+    out += ["", "Findings ([letter] technique score, start-end, text, then why):"]
+    for s in spans:
+        out.append("  " + _finding_head(report, s))
+        if not short:
+            out += [f"      {r}" for r in reasons(s)]
+    sections = [("Quotes (speaker: quote)", _quote_lines(report)), ("Sources", _source_lines(report))]
+    sections.append(("Claims worth checking", _claim_lines(report, 3 if short else 10)))
+    if not short:
+        clutter = [f"{r.start}-{r.end}  {r.reason}: {report.text[r.start : r.end]}" for r in report.excluded]
+        sections.append(("Excluded page clutter (not analysed)", clutter))
+    for heading, lines in sections:
+        if lines:
+            out += ["", f"{heading}:"] + [f"  {line}" for line in (lines[:5] if short else lines)]
+    out += [f"warning: {w}" for w in report.warnings]
     return "\n".join(out) + "\n"
 
 
-def render_terminal(report: Report, console: Console, *, show_text: bool = True) -> None:
-    """Print the report on ``console``: rich panels on a terminal, plain lines otherwise."""
+# ------------------------------------------------------------------------------------------ rich terminal
+
+
+def _article(report: Report, spans: list[Span]) -> Text:
+    """The article with highlights; after each highlight, the letters of the techniques that end there."""
+    body = Text()
+    for seg in segments(report, spans):
+        piece = report.text[seg.start : seg.end]
+        if seg.excluded is not None:
+            body.append(piece, style="dim strike")
+            continue
+        style = " ".join(_style(spans[i].label) for i in seg.spans)
+        body.append(piece, style=style or None)
+        ending = [spans[i].label for i in seg.spans if spans[i].end == seg.end]
+        if ending:
+            letters = "".join(dict.fromkeys(mark_of(label).letter for label in ending))
+            body.append(f"[{letters}]", style="dim bold")
+    return body
+
+
+def _legend(report: Report) -> RenderableType:
+    rows: list[RenderableType] = []
+    for label, n, mean in technique_counts(report):
+        m = mark_of(label)
+        head = _letter(label) + Text(" ") + Text(m.title, style=_style(label) + " bold")
+        head.append(f"  {count_noun(n, 'span')}, mean score {mean:.2f}", style="dim")
+        rows.append(head)
+        rows.append(Padding(Text(m.definition), (0, 0, 0, 4)))
+    return Panel(Group(*rows), title="Techniques found", title_align="left")
+
+
+def _findings(report: Report, spans: list[Span], *, short: bool) -> RenderableType:
+    rows: list[RenderableType] = []
+    for s in spans:
+        m = mark_of(s.label)
+        head = _letter(s.label) + Text(f" {m.title} ", style="bold") + Text(f"{s.score:.2f}  ", style="dim")
+        quoted = Text(f"“{report.text[s.start : s.end]}”")
+        if short:
+            line = head + quoted
+            line.no_wrap, line.overflow = True, "ellipsis"
+            rows.append(line)
+            continue
+        rows.append(head + Text(f"{s.start}-{s.end}  ", style="dim") + quoted)
+        for r in reasons(s):
+            rows.append(Padding(Text(r, style="italic"), (0, 0, 0, 4)))
+    return Panel(Group(*rows), title=f"Findings ({len(spans)})", title_align="left")
+
+
+def _lines_panel(title: str, lines: list[str], *, limit: int | None = None) -> RenderableType | None:
+    if not lines:
+        return None
+    shown = lines[:limit] if limit else lines
+    if limit and len(lines) > limit:
+        shown = [*shown, f"… and {len(lines) - limit} more"]
+    return Panel(Text("\n".join(shown)), title=title, title_align="left")
+
+
+def _clutter(report: Report) -> RenderableType | None:
+    if not report.excluded:
+        return None
+    table = Table(title="Excluded page clutter (not analysed)", title_justify="left", expand=True)
+    table.add_column("where", justify="right", no_wrap=True)
+    table.add_column("reason", ratio=1)
+    table.add_column("text", ratio=2)
+    for r in report.excluded:
+        table.add_row(f"{r.start}-{r.end}", r.reason, report.text[r.start : r.end])
+    return table
+
+
+def render_terminal(report: Report, console: Console, *, short: bool = False) -> None:
+    """Print the report on ``console``: rich panels wrapped at its width on a terminal, plain lines otherwise."""
     if not console.is_terminal:
-        console.file.write(render_plain(report))
+        console.file.write(render_plain(report, short=short))
         return
     spans = report.spans_sorted()
-    parts: list[RenderableType] = [Text(report.title or "(untitled)", style="bold")]
-    for extra in (_headline(report), _outlet(report)):
-        if extra is not None:
-            parts.append(extra)
-    if show_text:
-        body = Text(report.text)
-        for r in report.excluded:
-            body.stylize("dim strike", r.start, r.end)
-        for s in spans:
-            body.stylize(_style(s.label), s.start, s.end)
+    parts: list[RenderableType] = [Text(report.title or "(untitled)", style="bold"), Text(summary_line(report))]
+    if top := top_techniques(report):
+        parts.append(Text(top))
+    head = headline_lines(report, short=short)
+    outlet = outlet_line(report)
+    if short:
+        parts += [Text(line) for line in [*head, outlet or ""] if line]
+    else:
+        if head:
+            parts.append(Panel(Text("\n".join(head)), title="Headline check", title_align="left"))
+        if outlet is not None:
+            parts.append(Panel(Text(outlet.removeprefix("Outlet: ")), title="Outlet", title_align="left"))
+        if spans:
+            parts.append(_legend(report))
         parts.append(
-            Panel(body, title="Article (highlighted: techniques; struck through: page clutter)", title_align="left")
+            Panel(
+                _article(report, spans),
+                title=Text("Article ([letter] after a highlight: its technique; struck through: page clutter)"),
+                title_align="left",
+            )
         )
-    legend = Table(title="Techniques found", title_justify="left")
-    legend.add_column("technique")
-    legend.add_column("spans", justify="right")
-    legend.add_column("mean score", justify="right")
-    legend.add_column("what it means")
-    for label, n, mean in technique_counts(report):
-        tech = catalogue().get(label)
-        legend.add_row(Text(label, style=_style(label)), str(n), f"{mean:.2f}", tech.definition if tech else "")
-    parts.append(legend)
-    findings = Table(title="Findings", title_justify="left", show_lines=False)
-    findings.add_column("where", justify="right")
-    findings.add_column("technique")
-    findings.add_column("score", justify="right")
-    findings.add_column("text")
-    findings.add_column("why")
-    for s in spans:
-        findings.add_row(f"{s.start}-{s.end}", s.label, f"{s.score:.2f}", report.text[s.start : s.end], s.explanation)
-    parts.append(findings)
-    for extra in (_quotes(report), _sources(report), _claims(report)):
-        if extra is not None:
-            parts.append(extra)
-    if report.excluded:
-        excl = Table(title="Excluded page clutter (not analysed)", title_justify="left")
-        excl.add_column("where", justify="right")
-        excl.add_column("reason")
-        excl.add_column("text")
-        for r in report.excluded:
-            excl.add_row(f"{r.start}-{r.end}", r.reason, report.text[r.start : r.end])
-        parts.append(excl)
-    parts.append(Text(summary_line(report)))
-    for w in report.warnings:
-        parts.append(Text(f"warning: {w}", style="yellow"))
+    if spans:
+        parts.append(_findings(report, spans, short=short))
+    limit = 5 if short else None
+    for title, lines in (
+        ("Quotes", _quote_lines(report)),
+        ("Who is cited", _source_lines(report)),
+        ("Claims worth checking", _claim_lines(report, 3 if short else 10)),
+    ):
+        if (panel := _lines_panel(title, lines, limit=limit)) is not None:
+            parts.append(panel)
+    if short:
+        if report.excluded:
+            left_out = count_noun(len(report.excluded), "clutter region")
+            parts.append(Text(f"{left_out} left out; the full report (without --short) lists them"))
+    elif (clutter := _clutter(report)) is not None:
+        parts.append(clutter)
+    parts += [Text(f"warning: {w}", style="yellow") for w in report.warnings]
     console.print(Group(*parts))
 
 
 def plain_console(file: Any = None, width: int | None = None) -> Console:
-    return Console(file=file, width=width, soft_wrap=True)
+    """A console that wraps at its width on a terminal (rich's default) and writes plain lines otherwise."""
+    return Console(file=file, width=width)

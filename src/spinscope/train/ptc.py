@@ -408,21 +408,25 @@ def check_agreement(model, out: Path, texts: dict[str, str], ids: list[str], siz
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Train the PTC SI+TC model (joint MiniLM tagger/classifier).")
-    ap.add_argument("--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data")) / "ptc")
-    ap.add_argument("--out", type=Path, default=OUT_DEFAULT)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/spinscope-ptc-train"))
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--head-lr", type=float, default=1e-3)
-    ap.add_argument("--size", type=int, default=256)
-    ap.add_argument("--overlap", type=int, default=64)
-    ap.add_argument("--tag-weights", type=str, default="1,3,2")
-    ap.add_argument("--tc-weight-power", type=float, default=0.3)
-    ap.add_argument("--dropout", type=float, default=0.1)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=2)
+    ap = argparse.ArgumentParser(prog="spinscope train ptc", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                                 description="Train the PTC SI+TC model (joint MiniLM tagger/classifier).")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data")) / "ptc",
+                    help="the PTC data directory")
+    ap.add_argument("--out", type=Path, default=OUT_DEFAULT, help="where the exported model goes")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/spinscope-ptc-train"),
+                    help="checkpoints and logs of the run")
+    ap.add_argument("--epochs", type=int, default=3, help="training epochs")
+    ap.add_argument("--batch", type=int, default=16, help="windows per optimiser step")
+    ap.add_argument("--lr", type=float, default=5e-5, help="encoder learning rate")
+    ap.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the tagging and technique heads")
+    ap.add_argument("--size", type=int, default=256, help="window length in tokens")
+    ap.add_argument("--overlap", type=int, default=64, help="tokens shared by consecutive windows")
+    ap.add_argument("--tag-weights", type=str, default="1,3,2", help="loss weights of the O,B,I tags")
+    ap.add_argument("--tc-weight-power", type=float, default=0.3,
+                    help="technique class weights: inverse frequency to this power")
+    ap.add_argument("--dropout", type=float, default=0.1, help="dropout of the heads")
+    ap.add_argument("--seed", type=int, default=13, help="random seed")
+    ap.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     ap.add_argument("--full", action="store_true", help="train on all 371 articles (no validation)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps")
     ap.add_argument("--freeze-embeddings", action="store_true", help="keep the word embeddings fixed")

@@ -41,14 +41,16 @@ BLEND_GRID = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 
 
 def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="spinscope train ptc-lexical", description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data")) / "ptc",
+                    help="the PTC data directory")
+    ap.add_argument("--C", type=float, default=5.0, help="inverse regularisation strength")
+    ap.add_argument("--export", type=Path, default=None, help="write tc_lexical.npz here and tune the blend")
+    args = ap.parse_args(argv)  # before the optional imports: --help works without scipy/scikit-learn
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data")) / "ptc")
-    ap.add_argument("--C", type=float, default=5.0)
-    ap.add_argument("--export", type=Path, default=None, help="write tc_lexical.npz here and tune the blend")
-    args = ap.parse_args(argv)
     t0 = time.time()
     texts = read_articles(args.data / "train-articles")
     gold = read_labels(args.data / "train-task-flc-tc.labels", with_technique=True)

@@ -110,3 +110,41 @@ def test_corpus_cli_writes_each_format(results: Path, tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "spinscope", "corpus", str(tmp_path / "nope.parquet"), "--out",
                           str(tmp_path / "x.html")], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "no results file" in bad.stderr
+
+
+@pytest.mark.parametrize("sidecar", ["metadata.csv", "metadata.jsonl"])
+def test_a_folder_sidecar_gives_each_file_its_url_outlet_and_date(tmp_path: Path, sidecar: str) -> None:
+    """A folder of plain .txt files carries no metadata; a sidecar file beside them supplies it."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"story{i}.txt").write_text(f"Headline {i}\n\n{SENTENCES[i]} {SENTENCES[4]}\n", encoding="utf-8")
+    rows = [
+        {"file": "story0.txt", "url": "https://www.reuters.com/world/story0", "date": "2024-03-01"},
+        {"id": "story1", "outlet": "Daily Example", "date": "2024-04-02"},
+    ]
+    if sidecar.endswith(".csv"):
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["file", "id", "url", "outlet", "date"])
+        writer.writeheader()
+        writer.writerows(rows)
+        (folder / sidecar).write_text(buf.getvalue(), encoding="utf-8")
+    else:
+        (folder / sidecar).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    run_batch([folder], out, options=Options(detectors=("lexical", "outlet")), workers=0)
+    got = {r["id"]: r["report"] for r in iter_results(out)}
+    assert sorted(got) == ["story0", "story1", "story2"]  # the sidecar itself is not an article
+    assert got["story0"]["metadata"]["date"] == "2024-03-01" and got["story0"]["outlet"]["domain"] == "reuters.com"
+    assert got["story1"]["metadata"]["source"] == "Daily Example" and got["story1"]["metadata"]["date"] == "2024-04-02"
+    assert got["story2"]["metadata"]["date"] is None and got["story2"]["metadata"]["source"] is None
+
+
+def test_a_sidecar_row_without_file_or_id_is_a_clear_error(tmp_path: Path) -> None:
+    from spinscope.errors import InputError
+    from spinscope.ingest.corpus import iter_records
+
+    (tmp_path / "a.txt").write_text("Title\n\nBody text here.\n", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("url,date\nhttps://example.org/a,2024-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="names no 'file' or 'id'"):
+        list(iter_records(tmp_path))

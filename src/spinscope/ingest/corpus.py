@@ -1,5 +1,6 @@
-"""Corpora: JSONL or CSV files (``id,title,text`` and optional ``url,source,date``), directories of
-.txt/.html files, and globs. Records stream; a malformed record becomes a Record with an ``error``."""
+"""Corpora: JSONL or CSV files (``id,title,text`` and optional ``url,source`` (or ``outlet``) ``,date``),
+directories of .txt/.html files (with an optional ``metadata.csv``/``metadata.jsonl`` sidecar), and globs.
+Records stream; a malformed record becomes a Record with an ``error``."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _from_mapping(row: dict[str, object], where: str) -> Record:
     text = get("text") or get("body") or ""
     title = get("title") or get("headline")
     rid = get("id") or content_id((title or "") + "\n" + text)
-    url, source, date = get("url"), get("source"), get("date")
+    url, source, date = get("url"), get("source") or get("outlet"), get("date")
     if not text.strip():  # kept with its metadata, so the failure still counts under its outlet and date
         return Record(id=rid, title=title, url=url, source=source, date=date, error=f"{where}: record has no text")
     return Record(id=rid, text=text, title=title, url=url, source=source, date=date)
@@ -71,16 +72,61 @@ def _iter_csv(path: Path) -> Iterator[Record]:
             yield _from_mapping(clean, f"{path.name}:{lineno}")
 
 
-def _iter_files(paths: list[Path]) -> Iterator[Record]:
+SIDECARS = ("metadata.csv", "metadata.jsonl")
+
+
+def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
+    """A folder's metadata sidecar (``metadata.csv`` or ``metadata.jsonl``): one row per article file, keyed
+    by ``file`` (its name) or ``id`` (its name without the suffix), with ``url``, ``outlet`` (or ``source``),
+    ``date`` and optionally a new ``id``. Returns {file name or stem: row}; no sidecar: {}."""
+    rows: list[dict[str, str]] = []
+    for name in SIDECARS:
+        p = folder / name
+        if not p.is_file():
+            continue
+        with p.open(encoding="utf-8", errors="replace", newline="") as fh:
+            if name.endswith(".csv"):
+                reader = csv.DictReader(fh)
+                rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in reader]
+            else:
+                for lineno, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{p}:{lineno}: invalid JSON ({exc.msg})") from None
+                    if not isinstance(row, dict):
+                        raise InputError(f"{p}:{lineno}: a JSON object was expected")
+                    rows.append({str(k).lower(): "" if v is None else str(v).strip() for k, v in row.items()})
+        out: dict[str, dict[str, str]] = {}
+        for i, row in enumerate(rows, 1):
+            key = row.get("file") or row.get("id")
+            if not key:
+                raise InputError(f"{p}: row {i} names no 'file' or 'id'")
+            out[key] = row
+        return out
+    return {}
+
+
+def _iter_files(paths: list[Path], sidecar: dict[str, dict[str, str]] | None = None) -> Iterator[Record]:
     for p in sorted(paths):
-        yield Record(id=p.stem, path=str(p))
+        row = (sidecar or {}).get(p.name) or (sidecar or {}).get(p.stem) or {}
+        yield Record(
+            id=(row.get("id") if row.get("file") else None) or p.stem,
+            path=str(p),
+            url=row.get("url") or None,
+            source=row.get("outlet") or row.get("source") or None,
+            date=row.get("date") or None,
+        )
 
 
 def iter_records(source: str | Path) -> Iterator[Record]:
     """Records of a JSONL/CSV file, a directory of .txt/.html files, or a glob of such files."""
     path = Path(source)
     if path.is_dir():
-        yield from _iter_files([p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES])
+        files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES]
+        yield from _iter_files(files, read_sidecar(path))
     elif path.is_file():
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):

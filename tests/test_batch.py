@@ -183,7 +183,7 @@ def test_journal_cuts_a_torn_tail_and_keeps_the_last_line_per_id(tmp_path: Path)
     with Journal(out) as j:
         assert j.status == {"a": "ok", "b": "ok"} and j.repaired_bytes > 0
         assert [r["id"] for r in j.iter_records()] == ["b", "a"]
-        with pytest.raises(InputError, match="locked"):
+        with pytest.raises(InputError, match="another batch run is writing"):
             Journal(out).open()
 
 
@@ -315,3 +315,85 @@ def test_worker_caps_native_thread_pools_at_its_budget() -> None:
     pools = json.loads(proc.stdout.strip().splitlines()[-1])
     assert pools, "numpy's BLAS pool should be visible"
     assert all(n == 1 for _, n in pools), pools
+
+
+# ----------------------------------------------------------------------------------------- concurrent runs
+
+
+def _journal_lines(out: Path) -> int:
+    try:
+        return (journal_dir(out) / "results.jsonl").read_bytes().count(b"\n")
+    except OSError:
+        return 0
+
+
+def test_a_second_run_beside_a_live_run_is_refused_whatever_its_flags(tmp_path: Path) -> None:
+    ids = write_jsonl(tmp_path / "c.jsonl", 2000)
+    out = tmp_path / "r.jsonl"
+    live = subprocess.Popen(_batch_cmd(tmp_path / "c.jsonl", out, "--workers", "0"), env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while _journal_lines(out) < 5:  # the live run is writing records
+            assert live.poll() is None and time.monotonic() < deadline, "the first run ended too early"
+            time.sleep(0.01)
+        live.send_signal(signal.SIGSTOP)  # hold it mid-run (it keeps its lock), whatever the machine's speed
+        for flags in ([], ["--overwrite"], ["--resume"], ["--resume", "--retry-errors"]):
+            second = subprocess.run(_batch_cmd(tmp_path / "c.jsonl", out, "--workers", "0", *flags), env=_env(),
+                                    capture_output=True, text=True, timeout=120)
+            assert second.returncode != 0, flags
+            assert "another batch run is writing" in second.stderr, (flags, second.stderr)
+            assert "interrupted" not in second.stderr and "Traceback" not in second.stderr
+        assert live.poll() is None
+        live.send_signal(signal.SIGCONT)
+        assert live.wait(timeout=300) == 0, live.stderr.read() if live.stderr else ""
+    finally:
+        live.kill()
+        live.wait()
+    got = result_ids(out)
+    assert len(got) == len(set(got)) and sorted(got) == ids  # nothing lost, nothing twice
+    again = subprocess.run(_batch_cmd(tmp_path / "c.jsonl", out), env=_env(), capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode != 0 and "exists: add --resume" in again.stderr and "interrupted" not in again.stderr
+
+
+@pytest.mark.parametrize("flags", [["--overwrite"], ["--resume"]])
+def test_two_runs_started_together_on_one_output_never_lose_or_duplicate(tmp_path: Path, flags: list[str]) -> None:
+    ids = write_jsonl(tmp_path / "c.jsonl", 150)
+    out = tmp_path / "r.parquet"
+    procs = [
+        subprocess.Popen(_batch_cmd(tmp_path / "c.jsonl", out, "--workers", "0", *flags), env=_env(),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
+    assert any(code == 0 for code, _ in outcomes), outcomes
+    for code, err in outcomes:  # the loser (if they overlapped) is refused with the lock message
+        assert code == 0 or "another batch run is writing" in err, err
+    got = result_ids(out)
+    assert len(got) == len(set(got)) and sorted(got) == ids
+
+
+def test_write_results_waits_for_no_one_and_refuses_a_locked_output(tmp_path: Path) -> None:
+    from spinscope.batch import write_results
+    from spinscope.batch.lock import OutputLock
+
+    out = tmp_path / "r.jsonl"
+    rec = {"id": "a", "status": "error", "error": "x", "input": "", "worker": "", "elapsed_ms": 0, "report": None}
+    with OutputLock(out):
+        with pytest.raises(InputError, match="another batch run"):
+            write_results(out, [rec])
+        assert not out.exists()
+    assert write_results(out, [rec]) == 1 and result_ids(out) == ["a"]
+
+
+def test_a_missing_input_is_refused_before_the_run(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    with pytest.raises(InputError, match="no such file"):
+        run_batch([tmp_path / "nope.jsonl"], out, options=FAST, workers=0)
+    with pytest.raises(InputError, match="no files match"):
+        run_batch([str(tmp_path / "none-*.jsonl")], out, options=FAST, workers=0)
+    assert not out.exists()
+    r = subprocess.run(_batch_cmd(tmp_path / "nope.jsonl", out), env=_env(), capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode != 0 and "no such file" in r.stderr and "Traceback" not in r.stderr

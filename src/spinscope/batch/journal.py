@@ -10,7 +10,6 @@ When an id appears more than once (``--retry-errors`` replaced an error), the la
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -19,9 +18,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from spinscope.batch.lock import OutputLock
 from spinscope.batch.results import dumps
 from spinscope.batch.sinks import fsync_dir
-from spinscope.errors import InputError
 
 _DECODER = json.JSONDecoder()
 
@@ -31,9 +30,11 @@ def journal_dir(out: Path) -> Path:
 
 
 class Journal:
-    """Append-only record journal for one results file. Use as a context manager (holds a lock)."""
+    """Append-only record journal for one results file. Use as a context manager. It writes only under
+    the results file's ``OutputLock``: the caller's (``lock``, held already and kept after ``close``) or
+    its own, taken by ``open`` and released by ``close``."""
 
-    def __init__(self, out: str | Path, *, sync_every: float = 0.5) -> None:
+    def __init__(self, out: str | Path, *, sync_every: float = 0.5, lock: OutputLock | None = None) -> None:
         self.out = Path(out)
         self.dir = journal_dir(self.out)
         self.path = self.dir / "results.jsonl"
@@ -42,7 +43,8 @@ class Journal:
         self._last_line: dict[str, int] = {}  # id -> number of its last line
         self._lines = 0
         self._file: IO[bytes] | None = None
-        self._lock: IO[bytes] | None = None
+        self._given_lock = lock
+        self._own_lock: OutputLock | None = None
         self._last_sync = 0.0
         self._unsynced = False
         self.repaired_bytes = 0
@@ -59,14 +61,13 @@ class Journal:
         self.close()
 
     def open(self) -> None:
+        if self._given_lock is not None:
+            if not self._given_lock.held:
+                raise RuntimeError("the results file's lock must be held to open its journal")
+        else:
+            self._own_lock = OutputLock(self.out)
+            self._own_lock.acquire()
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._lock = (self.dir / "lock").open("wb")
-        try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            self._lock = None
-            raise InputError(f"another batch run is writing {self.out} (journal {self.dir} is locked)") from None
         self._scan()
         self._file = self.path.open("ab")
         fsync_dir(self.dir)
@@ -76,9 +77,9 @@ class Journal:
             self.sync()
             self._file.close()
             self._file = None
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        if self._own_lock is not None:
+            self._own_lock.release()
+            self._own_lock = None
 
     def remove(self) -> None:
         """Delete the journal (after the results file has been written from it)."""

@@ -19,8 +19,9 @@ from types import FrameType
 from typing import Any
 
 from spinscope.batch.journal import Journal, journal_dir
+from spinscope.batch.lock import OutputLock
 from spinscope.batch.results import OK
-from spinscope.batch.sinks import iter_results, write_results
+from spinscope.batch.sinks import iter_results, write_results_locked
 from spinscope.batch.worker import Job, Line
 from spinscope.config import Options
 from spinscope.errors import InputError
@@ -93,6 +94,22 @@ def iter_jobs(inputs: Sequence[str | Path]) -> Iterator[Job]:
             yield Job(id=f"input-error:{content_id(str(source))}:{n + 1}", input_ref=str(source), error=msg)
 
 
+def check_inputs(inputs: Sequence[str | Path]) -> None:
+    """Refuse a run whose input is missing altogether (a typo must not give an 'ok' run of one error
+    record); unreadable files *inside* an input still become error records."""
+    for source in inputs:
+        text = str(source)
+        if Path(text).exists() or Path(text).is_symlink():
+            continue
+        if any(ch in text for ch in "*?["):
+            import glob
+
+            if glob.glob(text, recursive=True):
+                continue
+            raise InputError(f"no files match {text}")
+        raise InputError(f"{text}: no such file or directory")
+
+
 def count_records(inputs: Sequence[str | Path]) -> int:
     return sum(1 for _ in iter_jobs(inputs))
 
@@ -155,6 +172,95 @@ def run_batch(
         raise InputError("no inputs given")
     if out.is_dir():
         raise InputError(f"{out} is a directory; give a results file (.jsonl, .parquet, .sqlite, .duckdb)")
+    check_inputs(inputs)
+    with OutputLock(out) as lock:  # before anything is looked at or removed: --overwrite included
+        _prepare(out, resume=resume, overwrite=overwrite)
+        summary = BatchSummary(out=out)
+        stop = _Stop()
+        t0 = time.perf_counter()
+        with Journal(out, lock=lock) as journal:
+            if len(journal) == 0 and out.exists():  # resume from a finished results file: seed the journal
+                for rec in iter_results(out):
+                    journal.append_record(rec)
+                journal.sync()
+            done_status = journal.status
+            seen: set[str] = set()
+
+            def advance() -> None:
+                s = summary
+                progress.advance(s.done + s.failed + s.skipped + s.duplicates, s.done + s.failed, s.failed)
+
+            def jobs() -> Iterator[Job]:
+                for job in iter_jobs(inputs):
+                    summary.total += 1
+                    if job.id in seen:
+                        summary.duplicates += 1
+                        if len(summary.duplicate_ids) < 20:
+                            summary.duplicate_ids.append(job.id)
+                        advance()
+                        continue
+                    seen.add(job.id)
+                    status = done_status.get(job.id)
+                    if status is not None and not (retry_errors and status != OK):
+                        summary.skipped += 1
+                        advance()
+                        continue
+                    yield job
+
+            def on_lines(lines: list[Line]) -> None:
+                journal.append(lines)
+                for line in lines:
+                    if line[1] == OK:
+                        summary.done += 1
+                    else:
+                        summary.failed += 1
+                    if on_line is not None:
+                        on_line(line)
+                advance()
+
+            options = _with_thread_budget(options, workers, dask=client is not None or bool(dask_address))
+            stop.install()
+            progress.start(None)
+            if count_total:  # count in the background: the bar gets its total (and ETA) shortly
+                threading.Thread(
+                    target=lambda: progress.set_total(count_records(inputs)),
+                    daemon=True,
+                    name="count-records",
+                ).start()
+            try:
+                if client is not None or dask_address:
+                    finished = _run_on_dask(jobs(), options, on_lines, stop, client, dask_address)
+                elif workers == 0:
+                    finished = run_inline(jobs(), options, on_lines, stop)
+                else:
+                    n = workers if workers is not None else default_workers()
+                    finished = run_local(
+                        jobs(),
+                        options,
+                        on_lines,
+                        stop,
+                        workers=max(1, n),
+                        chunk_size=chunk_size,
+                        max_tasks_per_child=max_tasks_per_child,
+                    )
+            finally:
+                stop.restore()
+                progress.stop()
+                journal.sync()
+            summary.in_results = len(journal)
+            summary.elapsed_s = time.perf_counter() - t0
+            if not finished:
+                summary.interrupted = stop.signal or "stopped"
+                return summary
+            write_results_locked(out, journal.iter_lines())
+            journal.remove()
+        summary.elapsed_s = time.perf_counter() - t0
+        return summary
+
+
+def _prepare(out: Path, *, resume: bool, overwrite: bool) -> None:
+    """Under the lock: clear the way for ``--overwrite``, or refuse to start over existing results
+    without ``--resume`` (no live run can hold them now, so a journal left means an interrupted run)."""
     jdir = journal_dir(out)
     if overwrite:
         import shutil
@@ -166,87 +272,6 @@ def run_batch(
             raise InputError(f"an interrupted run left {jdir}: add --resume to finish it (or --overwrite)")
         if out.exists():
             raise InputError(f"{out} exists: add --resume to add the missing records (or --overwrite)")
-    summary = BatchSummary(out=out)
-    stop = _Stop()
-    t0 = time.perf_counter()
-    with Journal(out) as journal:
-        if len(journal) == 0 and out.exists():  # resume from a finished results file: seed the journal
-            for rec in iter_results(out):
-                journal.append_record(rec)
-            journal.sync()
-        done_status = journal.status
-        seen: set[str] = set()
-
-        def advance() -> None:
-            s = summary
-            progress.advance(s.done + s.failed + s.skipped + s.duplicates, s.done + s.failed, s.failed)
-
-        def jobs() -> Iterator[Job]:
-            for job in iter_jobs(inputs):
-                summary.total += 1
-                if job.id in seen:
-                    summary.duplicates += 1
-                    if len(summary.duplicate_ids) < 20:
-                        summary.duplicate_ids.append(job.id)
-                    advance()
-                    continue
-                seen.add(job.id)
-                status = done_status.get(job.id)
-                if status is not None and not (retry_errors and status != OK):
-                    summary.skipped += 1
-                    advance()
-                    continue
-                yield job
-
-        def on_lines(lines: list[Line]) -> None:
-            journal.append(lines)
-            for line in lines:
-                if line[1] == OK:
-                    summary.done += 1
-                else:
-                    summary.failed += 1
-                if on_line is not None:
-                    on_line(line)
-            advance()
-
-        options = _with_thread_budget(options, workers, dask=client is not None or bool(dask_address))
-        stop.install()
-        progress.start(None)
-        if count_total:  # count in the background: the bar gets its total (and ETA) shortly
-            threading.Thread(
-                target=lambda: progress.set_total(count_records(inputs)),
-                daemon=True,
-                name="count-records",
-            ).start()
-        try:
-            if client is not None or dask_address:
-                finished = _run_on_dask(jobs(), options, on_lines, stop, client, dask_address)
-            elif workers == 0:
-                finished = run_inline(jobs(), options, on_lines, stop)
-            else:
-                n = workers if workers is not None else default_workers()
-                finished = run_local(
-                    jobs(),
-                    options,
-                    on_lines,
-                    stop,
-                    workers=max(1, n),
-                    chunk_size=chunk_size,
-                    max_tasks_per_child=max_tasks_per_child,
-                )
-        finally:
-            stop.restore()
-            progress.stop()
-            journal.sync()
-        summary.in_results = len(journal)
-        summary.elapsed_s = time.perf_counter() - t0
-        if not finished:
-            summary.interrupted = stop.signal or "stopped"
-            return summary
-        write_results(out, journal.iter_lines())
-        journal.remove()
-    summary.elapsed_s = time.perf_counter() - t0
-    return summary
 
 
 def _with_thread_budget(options: Options, workers: int | None, *, dask: bool) -> Options:

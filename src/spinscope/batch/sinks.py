@@ -54,9 +54,18 @@ def fsync_dir(directory: Path) -> None:
 
 
 def write_results(path: str | Path, records: Iterable[dict[str, Any]] | Iterable[bytes]) -> int:
-    """Write result records to ``path`` atomically (temporary file, fsync, rename). Returns the count.
+    """Write result records to ``path`` atomically (temporary file, fsync, rename) under the results
+    file's lock (``InputError`` while a batch run writes it). Returns the count.
 
     ``records`` may also be JSONL lines as bytes (the journal's), copied as they are to a JSONL file."""
+    from spinscope.batch.lock import OutputLock
+
+    with OutputLock(path):
+        return write_results_locked(path, records)
+
+
+def write_results_locked(path: str | Path, records: Iterable[dict[str, Any]] | Iterable[bytes]) -> int:
+    """``write_results`` for a caller that holds the results file's ``OutputLock`` already."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

@@ -119,6 +119,33 @@ def test_unreadable_input_becomes_an_error_record(tmp_path: Path) -> None:
     assert rec["status"] == "error" and "unknown corpus format" in rec["error"] and s.failed == 1
 
 
+def _unreadable_folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(article_text(1), encoding="utf-8")
+    (docs / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(docs / "pipe.txt")  # reading it would block for ever
+    (docs / "folder.html").mkdir()
+    return docs
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_every_unreadable_entry_gives_an_error_record(tmp_path: Path, workers: int) -> None:
+    docs = _unreadable_folder(tmp_path)
+    out = tmp_path / "r.jsonl"
+    for inputs in ([docs], [str(docs / "*")], [docs / "pipe.txt", docs / "broken.txt"]):
+        s = run_batch(inputs, out, options=FAST, workers=workers, overwrite=True)
+        recs = {r["id"]: r for r in iter_results(out)}
+        errors = {rid: r["error"] for rid, r in recs.items() if r["status"] == "error"}
+        if len(inputs) == 1:
+            assert set(recs) == {"good", "broken", "pipe", "folder"} and recs["good"]["status"] == "ok"
+            assert "broken symbolic link" in errors["broken"] and "FIFO" in errors["pipe"]
+            assert "directory" in errors["folder"] and (s.done, s.failed) == (1, 3)
+        else:  # given directly: one error record per input
+            assert s.failed == 2 and any("FIFO" in e for e in errors.values())
+            assert any("broken symbolic link" in e for e in errors.values())
+
+
 # ----------------------------------------------------------------------------------------- sinks
 
 

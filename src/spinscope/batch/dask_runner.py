@@ -7,6 +7,7 @@ which alone writes the journal and the results file: the same guarantees as a lo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 import re
@@ -20,6 +21,7 @@ from spinscope.analyzer import Analyzer
 from spinscope.batch.results import dumps, error_record
 from spinscope.batch.worker import Job, Line, analyze_job, error_message, warm_up
 from spinscope.config import Options
+from spinscope.errors import InputError
 from spinscope.inference.native_threads import cap_native_threads
 
 PLUGIN_PREFIX = "spinscope-analyzer"
@@ -66,6 +68,23 @@ def _has_plugin(name: str, dask_worker: Any = None) -> bool:
     return isinstance(plugin, AnalyzerPlugin) and plugin.analyzer is not None
 
 
+def with_content(job: Job, options: Options) -> Job:
+    """A file record carries a path only the client can resolve (relative to its directory, on its disk):
+    read the file here and send its bytes with the task. A file that cannot be read is an error job."""
+    from spinscope.ingest import file_bytes
+
+    record = job.record
+    if job.error is not None or record is None or not record.path or record.data is not None:
+        return job
+    try:
+        data = file_bytes(record.path, options)
+    except InputError as exc:
+        return dataclasses.replace(job, error=error_message(exc))
+    except OSError as exc:
+        return dataclasses.replace(job, error=error_message(InputError(f"{record.path}: {exc.strerror or exc}")))
+    return dataclasses.replace(job, record=dataclasses.replace(record, data=data))
+
+
 def analyze_on_worker(job: Job, name: str) -> Line:
     worker = get_worker()
     plugin = worker.plugins.get(name)
@@ -101,6 +120,7 @@ def run_dask(
             if job is None:
                 exhausted = True
                 return
+            job = with_content(job, options)
             if job.error is not None:
                 rec = error_record(job.id, job.error, input_ref=job.input_ref, record=job.record)
                 on_lines([(job.id, rec["status"], dumps(rec))])

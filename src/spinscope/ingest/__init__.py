@@ -20,7 +20,7 @@ from spinscope.article import Article, Metadata, content_id
 from spinscope.config import Options
 from spinscope.errors import InputError
 from spinscope.ingest.clutter import find_clutter
-from spinscope.ingest.corpus import Record, iter_records
+from spinscope.ingest.corpus import Record, iter_records, not_a_file
 from spinscope.ingest.decode import decode_bytes
 from spinscope.ingest.html import compose_text, extract_html, looks_like_html
 from spinscope.ingest.language import guess_language
@@ -33,6 +33,7 @@ __all__ = [
     "article_from_html",
     "article_from_record",
     "article_from_text",
+    "file_bytes",
     "iter_records",
     "read_file",
     "read_source",
@@ -158,17 +159,31 @@ def _article_from_bytes(
     return article_from_text(text, id=id, metadata=meta, warnings=warns, options=options)
 
 
+def file_bytes(path: str | Path, options: Options | None = None) -> bytes:
+    """The bytes of an article file: a regular file (a FIFO or a device would block or never end) within
+    ``options.max_bytes`` (checked before and while reading: the file may grow)."""
+    options = options or Options()
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p} is a directory (use `spinscope batch` for a corpus)")
+    reason = not_a_file(p)
+    if reason:
+        raise InputError(reason)
+    size = p.stat().st_size
+    limit = f"over the {options.max_bytes / 1e6:.1f} MB limit"
+    if size > options.max_bytes:
+        raise InputError(f"{p} is {size / 1e6:.1f} MB, {limit}")
+    with p.open("rb") as f:
+        data = f.read(options.max_bytes + 1)
+    if len(data) > options.max_bytes:
+        raise InputError(f"{p} is {limit}")
+    return data
+
+
 def read_file(path: str | Path, options: Options | None = None, *, id: str | None = None) -> Article:
     options = options or Options()
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory (use `spinscope batch` for a corpus)")
-    size = p.stat().st_size
-    if size > options.max_bytes:
-        raise InputError(f"{p} is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.1f} MB limit")
-    data = p.read_bytes()
+    data = file_bytes(p, options)
     return _article_from_bytes(
         data, name=p.name, url=None, id=id or p.stem, options=options, html_hint=p.suffix.lower() in (".html", ".htm")
     )
@@ -228,7 +243,17 @@ def article_from_record(record: Record, options: Options | None = None) -> Artic
     options = options or Options()
     if record.error:
         raise InputError(record.error)
-    if record.path:
+    if record.data is not None:  # a file's bytes, sent by the coordinator (the path may not exist here)
+        name = Path(record.path or record.id).name
+        article = _article_from_bytes(
+            record.data,
+            name=name,
+            url=record.url,
+            id=record.id,
+            options=options,
+            html_hint=name.lower().endswith((".html", ".htm")),
+        )
+    elif record.path:
         article = read_file(record.path, options, id=record.id)
     elif looks_like_html(record.text):
         article = article_from_html(record.text, url=record.url, id=record.id, options=options)

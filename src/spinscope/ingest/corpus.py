@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Record:
     date: str | None = None
     path: str | None = None  # a file to read (directory inputs), instead of text
     error: str | None = None  # why this record could not be read (kept, never dropped)
+    data: bytes | None = None  # the file's bytes, read by the coordinator for workers that cannot see ``path``
 
 
 def _from_mapping(row: dict[str, object], where: str) -> Record:
@@ -109,7 +111,24 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
     return {}
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an article file (None when it is a regular file)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{path}: a broken symbolic link" if path.is_symlink() else f"{path}: no such file"
+    except OSError as exc:
+        return f"{path}: cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return f"{path} is a directory, not an article file"
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"{path} is {kind}, not a regular file"
+
+
 def _iter_files(paths: list[Path], sidecar: dict[str, dict[str, str]] | None = None) -> Iterator[Record]:
+    """One record per path; a path that is not a readable regular file gives an error record."""
     for p in sorted(paths):
         row = (sidecar or {}).get(p.name) or (sidecar or {}).get(p.stem) or {}
         yield Record(
@@ -118,14 +137,17 @@ def _iter_files(paths: list[Path], sidecar: dict[str, dict[str, str]] | None = N
             url=row.get("url") or None,
             source=row.get("outlet") or row.get("source") or None,
             date=row.get("date") or None,
+            error=not_a_file(p),
         )
 
 
 def iter_records(source: str | Path) -> Iterator[Record]:
-    """Records of a JSONL/CSV file, a directory of .txt/.html files, or a glob of such files."""
+    """Records of a JSONL/CSV file, a directory of .txt/.html files, or a glob of such files. Every entry
+    named like an article (.txt/.html) gives a record: an error record when it is not a readable regular
+    file (a broken symbolic link, a FIFO, a directory), so nothing named as input vanishes."""
     path = Path(source)
     if path.is_dir():
-        files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES]
+        files = [p for p in path.iterdir() if p.suffix.lower() in FILE_SUFFIXES]
         yield from _iter_files(files, read_sidecar(path))
     elif path.is_file():
         suffix = path.suffix.lower()
@@ -142,6 +164,11 @@ def iter_records(source: str | Path) -> Iterator[Record]:
         if not matches:
             raise InputError(f"no files match {source}")
         for m in sorted(matches):
-            yield from iter_records(m)
+            if m.suffix.lower() in FILE_SUFFIXES and not_a_file(m) is not None:
+                yield from _iter_files([m])  # an error record, and the other matches still follow
+            else:
+                yield from iter_records(m)
+    elif path.is_symlink() or path.exists():
+        raise InputError(not_a_file(path) or f"{source}: cannot be read")
     else:
         raise InputError(f"{source}: no such file or directory")

@@ -19,8 +19,10 @@ result through ``context.cached("attribution.cues", ...)``.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,19 +298,49 @@ def paragraph_regions(article: Article) -> list[tuple[int, int]]:
     return out
 
 
+class RegionIndex:
+    """Sorted regions answering "which contains / touches this span" in O(log n) (``Article.is_excluded``
+    scans every region, which makes a long article with much clutter quadratic)."""
+
+    def __init__(self, regions: Iterable[tuple[int, int]]) -> None:
+        self.regions = sorted(regions)
+        self.starts = [s for s, _e in self.regions]
+        self.reach: list[int] = []  # the furthest end among the regions up to each index
+        far = -1
+        for _s, e in self.regions:
+            far = max(far, e)
+            self.reach.append(far)
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether any region overlaps ``[start, end)`` (the semantics of ``Region.overlaps``)."""
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and self.reach[i] > start
+
+    def index_of(self, pos: int) -> int:
+        """The index of the last region starting at or before ``pos`` (-1 when none)."""
+        return bisect_right(self.starts, pos) - 1
+
+    def containing(self, pos: int) -> int:
+        """The index of the region holding ``pos`` when the regions do not nest (-1 when none)."""
+        i = self.index_of(pos)
+        return i if i >= 0 and pos < self.regions[i][1] else -1
+
+
 def sentence_regions(article: Article) -> list[Region]:
     """Sentences, clipped past any excluded region that starts them (a dateline), never inside one."""
+    excluded = RegionIndex((r.start, r.end) for r in article.excluded)
     if not article.sentences:
-        return [Region(s, e) for s, e in paragraph_regions(article) if not article.is_excluded(s, e)]
+        return [Region(s, e) for s, e in paragraph_regions(article) if not excluded.touches(s, e)]
     out = []
     for sent in article.sentences:
         start = sent.start
-        for r in article.excluded:
-            if r.start <= start < r.end:
-                start = r.end
+        i = excluded.index_of(start)
+        while i >= 0 and start < excluded.reach[i]:  # datelines before the sentence, in any order
+            start = excluded.reach[i]
+            i = excluded.index_of(start)
         while start < sent.end and article.text[start] in " \t-–—:":
             start += 1
-        if start < sent.end and not article.is_excluded(start, sent.end):
+        if start < sent.end and not excluded.touches(start, sent.end):
             out.append(Region(start, sent.end))
     return out
 
@@ -317,14 +349,53 @@ def is_pronoun(name: str) -> bool:
     return name.lower() in PRONOUNS
 
 
+_CENSUS_FILES = (("m", "male"), ("f", "female"))
+
+
+@functools.cache
+def first_names() -> dict[str, str]:
+    """Given names with their usual gender ("m", "f", or "" when both are common), from the 1990 US Census
+    first-name lists shipped in the ``names`` package (MIT licence; 1,219 male and 4,275 female names with
+    their frequencies). Read once from the installed package, never downloaded; empty when not installed."""
+    try:
+        from importlib.resources import files
+
+        base = files("names")
+        tables = {g: base.joinpath(f"dist.{n}.first").read_text(encoding="ascii") for g, n in _CENSUS_FILES}
+    except (ImportError, OSError, ValueError):
+        return {}
+    freq: dict[str, dict[str, float]] = {"m": {}, "f": {}}
+    for g, body in tables.items():
+        for line in body.splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                freq[g][parts[0].capitalize()] = float(parts[1])
+    out: dict[str, str] = {}
+    for name in freq["m"].keys() | freq["f"].keys():
+        m, f = freq["m"].get(name, 0.0), freq["f"].get(name, 0.0)
+        out[name] = "m" if m >= 4 * f else "f" if f >= 4 * m else ""
+    return out
+
+
 def gender_of(name: str) -> str | None:
+    """"m" or "f" from a title, a gendered role word or the given name ("Sen. Jane Doe"), else None."""
     if _FEMALE.search(name):
         return "f"
     if _MALE.search(name):
         return "m"
+    words = _TITLE_WORDS.sub("", name).split()
+    if len(words) > 1:
+        return first_names().get(words[0]) or None
     return None
 
 
+def has_first_name(name: str) -> bool:
+    """Whether ``name`` opens with a known given name and has a surname after it ("Mark Oberholtzer")."""
+    words = _TITLE_WORDS.sub("", name).split()
+    return len(words) > 1 and words[0] in first_names()
+
+
+_TITLE_WORDS = re.compile(rf"^(?:(?:{TITLES})\.?\s+)+")
 _POSSESSOR = re.compile(rf"(?:[A-Z][\w\-]*\s+){{0,2}}[A-Z][\w\-]*['’]s\s+(?={_NAME_TOKEN}\s+{_NAME_TOKEN})")
 _POSTNOMINAL = re.compile(r"\s+(?:MP|MEP|MSP|MLA|QC|KC)$")
 
@@ -480,7 +551,7 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                         att.verb_start, att.verb_end = v.start(), v.end()
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
-    _resolve(out, _person_mentions(article, context, out))
+    _resolve(out, _person_mentions(article, context, out), quote_regions(text))
     return out
 
 
@@ -525,15 +596,18 @@ def _person_mentions(article: Article, context: Context, atts: list[Attribution]
     surnames |= {a.name.split()[-1] for a in atts if not a.descriptor and len(a.name.split()) > 1}
     keep = [f for f in found if f.titled or len(f.name.split()) > 1 or f.name in surnames]
     # only names that may be an antecedent (up to three sentences before a pronoun) need NER
+    sent_index = RegionIndex((sent.start, sent.end) for sent in sents)
     zones: list[tuple[int, int]] = []
     for a in atts:
         if is_pronoun(a.name) or a.name.lower().startswith("the "):
-            i = next((k for k, sent in enumerate(sents) if sent.start <= a.start < sent.end), 0)
+            i = max(0, sent_index.containing(a.start))
             zones.append((sents[max(0, i - 3)].start, a.start))
-    near = [f for f in keep if not f.titled and any(zs <= f.start < ze for zs, ze in zones)]
+    zone_index = RegionIndex(zones)
+    near = [f for f in keep if not f.titled and zone_index.touches(f.start, f.start + 1)]
     label_spans(article, context, near + [a for a in atts if _needs_label(a)])
     context.memo["nlp.mentions"] = keep
-    return [f for f in keep if f.titled or (f in near and f.label in (None, "PERSON"))]
+    near_ids = {id(f) for f in near}
+    return [f for f in keep if f.titled or (id(f) in near_ids and f.label in (None, "PERSON"))]
 
 
 def _needs_label(att: Attribution) -> bool:
@@ -608,9 +682,21 @@ def _extend(text: str, end: int, limit: int) -> int:
     return end + len(tail.rstrip())
 
 
+_QUOTED = re.compile(r"“[^”“\n]{1,3000}”|(?<![\w])\"[^\"\n]{1,3000}\"(?![\w])")
+
+
+def quote_regions(text: str) -> RegionIndex:
+    """Spans between paired double quotation marks within a paragraph (a quick, linear approximation of
+    the quotes detector's scan, used to keep names inside quotations from becoming antecedents)."""
+    return RegionIndex((m.start(), m.end()) for m in _QUOTED.finditer(text))
+
+
+_QUOTE_REACH = 3000  # characters looked back for an open quotation: keeps a sentence with no end linear
+
+
 def _inside_quote(text: str, start: int, pos: int) -> bool:
     """True when ``pos`` seems to lie inside a quotation that opened in ``text[start:pos]``."""
-    seg = text[start:pos]
+    seg = text[max(start, pos - _QUOTE_REACH) : pos]
     idx = max(seg.rfind(c) for c in '"“”')
     if idx < 0:
         return False
@@ -630,8 +716,37 @@ _ROLE_IN_ORG = re.compile(  # "chairman of the House Intelligence Committee" is 
 _ORG_HEAD_END = re.compile(rf"\b(?:{ORG_HEADS}|Company|Government|White House)\.?$")
 
 
-def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
-    """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention."""
+_LOOKBACK = 2500  # characters: an antecedent further back than this is no longer trusted
+_RUN_REACH = 400  # characters: a speaker this close before a pronoun is the current speaker of a run of quotes
+
+
+def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: int) -> list[Attribution]:
+    """The items (sorted by start) that start in ``[lo, hi)``."""
+    return list(items[bisect_left(starts, lo) : bisect_left(starts, hi)])
+
+
+def _resolve(atts: list[Attribution], mentions: list[Attribution], quotes: RegionIndex | None = None) -> None:
+    """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention:
+    never a name inside a quotation, never one of the wrong number or gender, and for "he"/"she" the
+    current speaker (the subject of an attribution just before) over a name merely mentioned in between.
+    With nothing fitting within ``_LOOKBACK`` characters the pronoun stays unresolved (speaker unknown)."""
+    by_start = sorted(atts, key=lambda a: a.start)
+    att_starts = [a.start for a in by_start]
+    outside = [m for m in mentions if quotes is None or quotes.containing(m.start) < 0]
+    outside.sort(key=lambda a: a.start)
+    mention_starts = [m.start for m in outside]
+    people = atts + mentions
+    surname_gender: dict[str, str] = {}
+    person_surnames: set[str] = set()
+    for other in people:
+        words = other.name.split()
+        if not words:
+            continue
+        got = gender_of(other.name)
+        if got and len(words) > 1:
+            surname_gender.setdefault(words[-1], got)
+        if other.titled or has_first_name(other.name):
+            person_surnames.add(words[-1])
     for att in atts:
         low = att.name.lower()
         definite = att.descriptor and re.match(r"the\s+(?:[\w-]+\s+)?(\w+)$", low)
@@ -642,10 +757,12 @@ def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
         plural = low in ("they", "one of them", "some of them", "two of them")
         if low in ("one of them", "some of them", "two of them"):
             want = None
-        pool = [a for a in atts if a.end <= att.start and a is not att]
+        lo = att.start - _LOOKBACK
+        pool = [a for a in _window(by_start, att_starts, lo, att.start) if a.end <= att.start and a is not att]
         if head is None:
-            pool += [m for m in mentions if m.end <= att.start]
+            pool += [m for m in _window(outside, mention_starts, lo, att.start) if m.end <= att.start]
         pool.sort(key=lambda a: a.start)
+        fitting: list[tuple[Attribution, tuple[str, int, int]]] = []
         for prev in reversed(pool):
             if is_pronoun(prev.name):
                 if prev.antecedent is None or prev.name.lower() != low:
@@ -661,15 +778,24 @@ def _resolve(atts: list[Attribution], mentions: list[Attribution]) -> None:
                 cand_plural = prev.descriptor and _is_plural(cand_name)
                 if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name)):
                     continue
-                if prev.label not in (None, "", "PERSON") or re.search(r"[’']s$", cand_name):
+                words = cand_name.split()
+                known_person = bool(words) and (prev.titled or words[-1] in person_surnames)
+                if (prev.label not in (None, "", "PERSON") and not known_person) or re.search(r"[’']s$", cand_name):
                     continue  # an organisation or a possessive is not "he"
                 if want and _ORG_HEAD_END.search(cand_name) and not _ROLE_IN_ORG.search(cand_name):
                     continue  # "the Justice Department" is not "he" (its chairman may be), whatever NER says
-                got = gender_of(cand_text) or _gender_by_surname(cand_name, atts + mentions)
+                got = gender_of(cand_text) or (surname_gender.get(words[-1]) if words else None)
                 if want and got and want != got:
                     continue
-            att.antecedent = (cand_name, c_s, c_e)
-            break
+            fitting.append((prev, (cand_name, c_s, c_e)))
+            if head is not None or not want:
+                break
+            if prev.verb_start != prev.start or prev.start < att.start - _RUN_REACH:
+                break  # a speaker, or far enough back: no nearer-but-merely-mentioned name to weigh
+        if not fitting:
+            continue
+        speaker = next((f for f in fitting if f[0].verb_start != f[0].start), None)
+        att.antecedent = (speaker or fitting[0])[1]
 
 
 _HEAD = re.compile(rf"\b(?i:{_PERSON_HEADS})\b")
@@ -679,16 +805,6 @@ def _is_plural(desc: str) -> bool:
     head = _HEAD.search(desc)
     word = (head.group(0) if head else desc.split()[-1]).lower()
     return word.endswith("s") or word in ("people", "police", "authorities", "staff", "men", "women")
-
-
-def _gender_by_surname(name: str, pool: list[Attribution]) -> str | None:
-    last = name.split()[-1] if name.split() else ""
-    for other in pool:
-        if other.name != name and other.name.split() and other.name.split()[-1] == last:
-            got = gender_of(other.name)
-            if got:
-                return got
-    return None
 
 
 DOCLIKE = re.compile(

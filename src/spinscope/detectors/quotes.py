@@ -12,6 +12,7 @@ confirms person names in the sentences that carry a quote or an attribution.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.nlp import (
     Attribution,
+    RegionIndex,
     attributions_in,
     canonical_names,
     is_pronoun,
@@ -186,23 +188,31 @@ def scan_quotes(text: str, paragraphs: list[tuple[int, int]], double: bool, skip
     return result
 
 
+def _host(quotes: list[Quote], starts: list[int], start: int, end: int) -> Quote | None:
+    """The quote of ``quotes`` (sorted, not overlapping one another) that contains ``[start, end)``."""
+    i = bisect_right(starts, start) - 1
+    return quotes[i] if i >= 0 and quotes[i].end >= end else None
+
+
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
     doubles = scan_quotes(text, paragraphs, True, [])
-    outer = [(q.open_mark if q.open_mark is not None else q.start, q.end + 1) for q in doubles]
+    outer = RegionIndex((q.open_mark if q.open_mark is not None else q.start, q.end + 1) for q in doubles)
+    d_starts = [d.start for d in doubles]
     singles = scan_quotes(text, paragraphs, False, [])
     kept: list[Quote] = []
     for q in singles:
-        inside = [d for d in doubles if d.start <= q.start and q.end <= d.end]
-        if inside:
-            inside[0].nested = (inside[0].nested or []) + [(q.start, q.end)]
-        elif not any(a < q.end and q.start < b for a, b in outer):
+        inside = _host(doubles, d_starts, q.start, q.end)
+        if inside is not None:
+            inside.nested = (inside.nested or []) + [(q.start, q.end)]
+        elif not outer.touches(q.start, q.end):
             kept.append(q)
     # a double quote inside a single-quoted one is nested in it (British style)
     final = []
+    k_starts = [k.start for k in kept]
     for d in doubles:
-        host = [s for s in kept if s.start <= d.start and d.end <= s.end]
-        if host:
-            host[0].nested = (host[0].nested or []) + [(d.start, d.end)]
+        host = _host(kept, k_starts, d.start, d.end)
+        if host is not None:
+            host.nested = (host.nested or []) + [(d.start, d.end)]
         else:
             final.append(d)
     return sorted(final + kept, key=lambda q: q.start)
@@ -248,12 +258,14 @@ class QuotesDetector(Detector):
         if warn:
             warnings.append(warn)
         names = canonical_names(article, context, attributions)
+        para_index = RegionIndex(paras)
+        cues = _CueIndex(attributions)
         items: list[dict[str, Any]] = []
         previous: dict[str, Any] | None = None
         prev_para = -2
         for q in quotes:
-            para = next((i for i, (s, e) in enumerate(paras) if s <= q.start < e), -1)
-            att = _attribution_for(q, attributions, text)
+            para = para_index.containing(q.start)
+            att = _attribution_for(q, cues, text)
             speaker = _speaker(att, names, q) if att else None
             kind = quote_kind(text, q, att is not None)
             if kind == "speech" and speaker is None and previous and previous["speaker"]:
@@ -303,13 +315,31 @@ def _introduces(line: str, tail: str) -> bool:
     )
 
 
-def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> Attribution | None:
+class _CueIndex:
+    """Attribution cues sorted by where they begin (subject or verb), to look up those near a quote in
+    O(log n): scanning every cue for every quote made the detector quadratic in article length."""
+
+    def __init__(self, attributions: list[Attribution]) -> None:
+        self.cues = sorted(attributions, key=lambda a: min(a.start, a.verb_start))
+        self.keys = [min(a.start, a.verb_start) for a in self.cues]
+
+    def between(self, lo: int, hi: int) -> list[Attribution]:
+        """Cues beginning in ``[lo, hi)``, in text order."""
+        return self.cues[bisect_left(self.keys, max(0, lo)) : bisect_left(self.keys, hi)]
+
+
+_AFTER_REACH = 200  # characters between a closing mark and a cue that follows it (_GAP allows far fewer)
+_BEFORE_REACH = 250  # characters between a cue and the opening mark of its quote
+_PRIOR_REACH = 1500  # characters back to the start of the sentence before a quote
+
+
+def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None:
     close = q.close_mark if q.close_mark is not None else q.end
     opening = q.open_mark if q.open_mark is not None else q.start
     ends_sentence = text[q.end - 1] == "." or (q.close_mark is None and q.broken == "missing_close")
     after = [
         a
-        for a in attributions
+        for a in cues.between(close, close + _AFTER_REACH)
         if close <= min(a.start, a.verb_start)
         and _GAP.fullmatch(text[close : min(a.start, a.verb_start)])
         and "\n" not in text[close : min(a.start, a.verb_start)]
@@ -317,7 +347,7 @@ def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> At
     ]
     before = [
         a
-        for a in attributions
+        for a in cues.between(opening - _BEFORE_REACH - 300, opening)
         if a.end <= opening
         and opening - a.end <= 250
         and not re.search(r"[.!?][\"”’]?\s", text[a.end : opening])
@@ -330,13 +360,19 @@ def _attribution_for(q: Quote, attributions: list[Attribution], text: str) -> At
     # `X said Y. "Quote."`: a quote opening a sentence right after an attributed one. On the next line it
     # needs the previous sentence to end with the attribution ("..., Peter Bone told Sky News on Sunday.")
     # or with a colon: a line that only reports what someone said is not an introduction.
-    head = text[:opening].rstrip()
-    gap = text[len(head) : opening]
+    lo = max(0, opening - _PRIOR_REACH)
+    head_end = lo + len(text[lo:opening].rstrip())
+    head = text[lo:head_end]
+    gap = text[head_end:opening]
     if head.endswith((".", ":")) and gap.count("\n") <= 1:
-        prev_start = max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n")) + 1
-        prior = [a for a in attributions if prev_start <= a.start < len(head) and not is_pronoun(a.name)]
+        prev_start = lo + max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n")) + 1
+        prior = [
+            a
+            for a in cues.between(prev_start - 300, head_end)
+            if prev_start <= a.start < head_end and not is_pronoun(a.name)
+        ]
         if prior and '"' not in text[prior[-1].end : opening] and "”" not in text[prior[-1].end : opening]:
-            if "\n" not in gap or _introduces(text[prev_start : len(head)], text[prior[-1].verb_end : len(head)]):
+            if "\n" not in gap or _introduces(text[prev_start:head_end], text[prior[-1].verb_end : head_end]):
                 return prior[-1]
     return None
 

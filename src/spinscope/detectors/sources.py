@@ -23,6 +23,7 @@ from spinscope.nlp import (
     ROLE_HEADS,
     TITLES,
     Attribution,
+    RegionIndex,
     attributions_in,
     is_pronoun,
     nlp_warning,
@@ -116,7 +117,12 @@ def find_outlets(
     """Outlet mentions ``(start, end, canonical name, profile or None)``."""
     table = _outlet_table(context, overrides)
     if table is not None:
-        return [(s, e, name, table.profile_for_name(name)) for s, e, name, _dom in table.find_names(text)]
+        profiles: dict[str, dict[str, Any] | None] = {}  # one look-up per distinct name, however often named
+        found = table.find_names(text)
+        for _s, _e, name, _dom in found:
+            if name not in profiles:
+                profiles[name] = table.profile_for_name(name)
+        return [(s, e, name, profiles[name]) for s, e, name, _dom in found]
     out: list[tuple[int, int, str, dict[str, Any] | None]] = []
     for m in _BUILTIN_RE.finditer(text):
         name = re.sub(r"^the\s+", "", m.group(0))
@@ -182,13 +188,14 @@ def _first_name(name: str) -> str | None:
     return words[0].lower() if len(words) > 1 else None
 
 
-def _key(name: str, kind: str, sources: dict[str, dict[str, Any]]) -> str:
+def _key(name: str, kind: str, sources: dict[str, dict[str, Any]], by_surname: dict[str, list[str]]) -> str:
     """People share a source by surname ("Ms Cooper" is "Yvette Cooper") unless both given names are known
-    and differ ("Candace Smith" and "Quentin Smith" are two sources)."""
+    and differ ("Candace Smith" and "Quentin Smith" are two sources). ``by_surname`` lists the person keys
+    under each surname (kept up to date by the caller)."""
     if kind != "person":
         return f"{kind}:" + re.sub(r"^(?:the|a|an)\s+", "", name.lower())
     surname, first = name.split()[-1].lower(), _first_name(name)
-    same = [k for k, v in sources.items() if k.startswith("person:") and v["name"].split()[-1].lower() == surname]
+    same = by_surname.get(surname, [])
     for k in same:
         other = _first_name(sources[k]["name"])
         if first is None or other is None or first == other:
@@ -217,16 +224,22 @@ class SourcesDetector(Detector):
         outlets = [o for o in find_outlets(text, context, self._overrides) if not article.is_excluded(o[0], o[1])]
         outlet_names = {o[2] for o in outlets} | {text[o[0] : o[1]] for o in outlets}
         sents = sentence_regions(article)
+        sent_index = RegionIndex((r.start, r.end) for r in sents)
         sources: dict[str, dict[str, Any]] = {}
+        by_surname: dict[str, list[str]] = {}
+        seen_mentions: set[tuple[str, int, int]] = set()
+        seen_attributed: set[tuple[str, int, int]] = set()
         people = [a for a in attributions + context.memo.get("nlp.mentions", []) if not a.descriptor]
         surnames = frozenset(
             a.name.split()[-1] for a in people if len(a.name.split()) > 1 and (a.titled or a.label == "PERSON")
         )
 
         def add(name: str, kind: str, mention: tuple[int, int], role: str | None = None) -> dict[str, Any]:
-            key = _key(name, kind, sources)
+            key = _key(name, kind, sources, by_surname)
             src = sources.get(key)
             if src is None:
+                if kind == "person":
+                    by_surname.setdefault(name.split()[-1].lower(), []).append(key)
                 src = {
                     "name": name,
                     "kind": kind,
@@ -240,10 +253,16 @@ class SourcesDetector(Detector):
                 src["name"] = name
             if role and not src["role"]:
                 src["role"] = role
-            m = {"start": mention[0], "end": mention[1]}
-            if m not in src["mentions"]:
-                src["mentions"].append(m)
+            src["_key"] = key
+            if (key, *mention) not in seen_mentions:
+                seen_mentions.add((key, *mention))
+                src["mentions"].append({"start": mention[0], "end": mention[1]})
             return src
+
+        def attribute(src: dict[str, Any], start: int, end: int) -> None:
+            if (src["_key"], start, end) not in seen_attributed:
+                seen_attributed.add((src["_key"], start, end))
+                src["attributed"].append({"start": start, "end": end})
 
         attributed_sents: set[tuple[int, int]] = set()
         for att in attributions:
@@ -258,27 +277,23 @@ class SourcesDetector(Detector):
             else:
                 kind = classify(att, outlet_names, surnames)
                 src = add(att.name, kind, (att.start, att.end), att.role)
-            sent = next((s for s in sents if s.start <= att.start < s.end), None)
-            if sent is not None:
-                attributed_sents.add((sent.start, sent.end))
-                span = {"start": sent.start, "end": sent.end}
-                if span not in src["attributed"]:
-                    src["attributed"].append(span)
+            i = sent_index.containing(att.start)
+            if i >= 0:
+                attributed_sents.add((sents[i].start, sents[i].end))
+                attribute(src, sents[i].start, sents[i].end)
+        owner_of_mention = {(m["start"], m["end"]): v for v in sources.values() for m in v["mentions"]}
+        owner_of_name = {v["name"]: v for v in reversed(list(sources.values()))}
         for q in quotes:
             sp = q.get("speaker")
             if q.get("kind") != "speech" or not sp:
                 continue
-            for sent in sents:
+            first = max(0, sent_index.index_of(q["start"]))
+            for sent in sents[first : sent_index.index_of(q["end"] - 1) + 1]:
                 if sent.start < q["end"] and q["start"] < sent.end:
                     attributed_sents.add((sent.start, sent.end))
-            mention = {"start": sp["start"], "end": sp["end"]}
-            owner: dict[str, Any] | None = next(
-                (v for v in sources.values() if mention in v["mentions"] or v["name"] == sp["name"]), None
-            )
+            owner = owner_of_mention.get((sp["start"], sp["end"])) or owner_of_name.get(sp["name"])
             if owner is not None:
-                span = {"start": q["start"], "end": q["end"]}
-                if span not in owner["attributed"]:
-                    owner["attributed"].append(span)
+                attribute(owner, q["start"], q["end"])
         for o_start, o_end, name, profile in outlets:
             src = add(name, "outlet", (o_start, o_end))
             src["outlet"] = profile
@@ -287,6 +302,7 @@ class SourcesDetector(Detector):
             if src["kind"] == "person" and not src["role"]:
                 src["role"] = next(filter(None, (role_near(text, m["start"], m["end"]) for m in src["mentions"])), None)
         for src in out:
+            del src["_key"]
             src["mentions"].sort(key=lambda m: m["start"])
             src["attributed"].sort(key=lambda m: m["start"])
             src.setdefault("outlet", None)

@@ -1,10 +1,21 @@
 #!/usr/bin/env python
-"""Load test of the web API: a real `spinscope serve` on 127.0.0.1, driven by an asyncio/httpx load
-generator at 1, 4 and 16 concurrent clients, each level bounded in time. Reports p50/p90/p99 latency,
-requests/s and errors per level (closed loop: each client sends its next request when the last returns).
+"""Load test of the web API: a real `spinscope serve` on 127.0.0.1, driven by an asyncio/httpx load generator.
 
-    /work/venv/bin/python benchmarks/bench_web.py                      # 2 workers, 20 s per level
-    /work/venv/bin/python benchmarks/bench_web.py --workers 1 --seconds 10 --levels 1,4,16 --out r.json
+Two ways to load it:
+
+* **closed loop** (``--levels 1,4,16``): that many clients, each sending its next request when the last
+  returns; reports p50/p90/p99 latency, requests/s and errors per level.
+* **open loop** (``--rates 4,8,30``): requests arrive as a Poisson process at each rate (requests/s) whatever
+  the server does, as users of a public service do; each request's time counts from its scheduled arrival
+  (no coordinated omission). Reports per rate: served, refused (503/429, the server's admission control),
+  errors (anything else, time-outs included), p50/p95/p99/max of the served requests, the slowest answer of
+  any kind, and /healthz latency measured by a prober every 0.1 s during the run. ``--find-max`` then
+  searches the highest rate whose served p99 is at most ``--target-p99`` seconds with at most 1% refused
+  and no error.
+
+    python benchmarks/bench_web.py                                   # closed loop, 2 workers, 20 s per level
+    python benchmarks/bench_web.py --rates 8,30 --seconds 20         # open loop at 8 and 30 requests/s
+    python benchmarks/bench_web.py --find-max --seconds 20 --doc docs/performance/web.md
 
 Articles: the PTC training articles from ../shared/data (SPINSCOPE_DATA) when present, else the bundled
 example article. The server runs with its report cache off (--cache-size 0) unless asked, so every
@@ -18,6 +29,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -100,6 +112,158 @@ async def run_level(base: str, articles: list[str], clients: int, seconds: float
     }
 
 
+async def run_open(base: str, articles: list[str], rate: float, seconds: float, timeout: float,
+                   seed: int = 0) -> dict[str, Any]:
+    """Poisson arrivals at ``rate`` requests/s for ``seconds``; every request is awaited to its end."""
+    rng = random.Random(seed)
+    served: list[float] = []
+    answered: list[float] = []  # every answer (served, refused or error status), seconds from arrival
+    refused: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    health: list[float] = []
+    health_errors = 0
+    limits = httpx.Limits(max_connections=1024, max_keepalive_connections=64)
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client, \
+            httpx.AsyncClient(base_url=base, timeout=timeout) as prober:
+        stop = asyncio.Event()
+
+        async def probe() -> None:
+            nonlocal health_errors
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                try:
+                    ok = (await prober.get("/healthz")).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    health.append(time.perf_counter() - t0)
+                else:
+                    health_errors += 1
+                await asyncio.sleep(0.1)
+
+        async def one(text: str, due: float) -> None:
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                resp = await client.post("/api/analyze", json={"text": text})
+                status = resp.status_code
+                await resp.aclose()
+            except httpx.HTTPError as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                return
+            elapsed = time.perf_counter() - due
+            answered.append(elapsed)
+            if status == 200:
+                served.append(elapsed)
+            elif status in (429, 503):
+                refused[str(status)] = refused.get(str(status), 0) + 1
+            else:
+                errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+
+        prober_task = asyncio.create_task(probe())
+        start = time.perf_counter() + 0.05
+        due, i, tasks = start, 0, []
+        while True:
+            due += rng.expovariate(rate)
+            if due > start + seconds:
+                break
+            tasks.append(asyncio.create_task(one(articles[i % len(articles)], due)))
+            i += 1
+        await asyncio.gather(*tasks)
+        wall = time.perf_counter() - start
+        stop.set()
+        await prober_task
+
+    def ms(values: list[float], q: float) -> float:
+        return round(percentile(values, q) * 1000, 1)
+
+    return {
+        "rate": rate,
+        "requests": len(tasks),
+        "served": len(served),
+        "refused": refused,
+        "errors": errors,
+        "wall_s": round(wall, 2),
+        "served_per_s": round(len(served) / seconds, 2),
+        "p50_ms": ms(served, 50),
+        "p95_ms": ms(served, 95),
+        "p99_ms": ms(served, 99),
+        "max_ms": round(max(served) * 1000, 1) if served else float("nan"),
+        "slowest_answer_ms": round(max(answered) * 1000, 1) if answered else float("nan"),
+        "healthz_p99_ms": ms(health, 99),
+        "healthz_max_ms": round(max(health) * 1000, 1) if health else float("nan"),
+        "healthz_errors": health_errors,
+    }
+
+
+def meets(r: dict[str, Any], target_p99_ms: float) -> bool:
+    """A rate the server sustains: served p99 within the target, at most 1% refused, no error."""
+    refused = sum(r["refused"].values())
+    return (not r["errors"] and r["served"] > 0 and r["p99_ms"] <= target_p99_ms
+            and refused <= 0.01 * r["requests"])
+
+
+OPEN_HEADS = ("rate", "requests", "served", "refused", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms",
+              "slowest answer ms", "healthz p99 ms", "load")
+
+
+def open_row(r: dict[str, Any]) -> list[str]:
+    refused = ", ".join(f"{n} × {k}" for k, n in sorted(r["refused"].items())) or "0"
+    errors = ", ".join(f"{n} × {k}" for k, n in sorted(r["errors"].items())) or "0"
+    return [f"{r['rate']:g}", str(r["requests"]), str(r["served"]), refused, errors,
+            *(str(r[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "slowest_answer_ms", "healthz_p99_ms")),
+            "{:.1f} / {:.1f}".format(*r["load"])]
+
+
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    lines = ["| " + " | ".join(OPEN_HEADS) + " |", "|" + "---|" * len(OPEN_HEADS)]
+    lines += ["| " + " | ".join(open_row(r)) + " |" for r in results]
+    return "\n".join(lines)
+
+
+def find_max(base: str, articles: list[str], args: argparse.Namespace, proc: subprocess.Popen[bytes],
+             results: list[dict[str, Any]]) -> float | None:
+    """Double the rate from ``--rates``' first value until it fails, then bisect (to 0.5 requests/s)."""
+    target = args.target_p99 * 1000
+
+    def trial(rate: float) -> bool:
+        r = measure_open(base, articles, rate, args, proc)
+        results.append(r)
+        return meets(r, target)
+
+    low, high = 0.0, float(args.rates.split(",")[0])
+    while trial(high):
+        low, high = high, high * 2
+        if high > 256:
+            return low
+    while high - low > 0.5:
+        mid = round((low + high) / 2 * 2) / 2
+        if mid in (low, high):
+            break
+        if trial(mid):
+            low = mid
+        else:
+            high = mid
+    return low or None
+
+
+def measure_open(base: str, articles: list[str], rate: float, args: argparse.Namespace,
+                 proc: subprocess.Popen[bytes]) -> dict[str, Any]:
+    time.sleep(args.pause)  # let the previous rate's queue drain
+    load_before = os.getloadavg()[0]
+    t0, w0 = cpu_ticks(), worker_cpu(proc.pid)
+    r = asyncio.run(run_open(base, articles, rate, args.seconds, args.timeout, seed=args.seed))
+    t1, w1 = cpu_ticks(), worker_cpu(proc.pid)
+    used = {pid: w1[pid] - w0.get(pid, 0) for pid in w1}
+    total = sum(used.values())
+    r["steal_pct"] = round(100 * (t1[1] - t0[1]) / max(1, t1[0] - t0[0]), 1)
+    r["worker_cpu_shares"] = sorted((round(v / total, 2) for v in used.values()), reverse=True) if total else []
+    r["load"] = (load_before, os.getloadavg()[0])
+    print("| " + " | ".join(open_row(r)) + f" | steal {r['steal_pct']}% {r['worker_cpu_shares']}", flush=True)
+    return r
+
+
 def cpu_ticks() -> tuple[int, int]:
     """(all, steal) jiffies of the machine from /proc/stat (Linux; zeros elsewhere). Steal is time the
     hypervisor gave to other guests: on a shared host it shows how much CPU this run really had."""
@@ -132,6 +296,9 @@ def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]
            "--timeout", str(args.server_timeout)]
     if args.detectors:
         cmd += ["--detectors", args.detectors]
+    cmd += ["--queue", str(args.queue), "--queue-wait", str(args.queue_wait)]
+    if args.rate_limit:
+        cmd += ["--rate-limit", str(args.rate_limit)]
     return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL)
 
 
@@ -150,11 +317,53 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 300) -
     raise SystemExit("server did not become ready")
 
 
+def open_loop(base: str, articles: list[str], args: argparse.Namespace, proc: subprocess.Popen[bytes],
+              source: str, health: dict[str, Any]) -> int:
+    print("| " + " | ".join(OPEN_HEADS) + " |")
+    results: list[dict[str, Any]] = []
+    best = None
+    if args.find_max:
+        best = find_max(base, articles, args, proc, results)
+        print(f"highest rate with served p99 <= {args.target_p99:g} s, <= 1% refused, no error: {best}")
+    else:
+        for rate in (float(x) for x in args.rates.split(",")):
+            results.append(measure_open(base, articles, rate, args, proc))
+    command = "python benchmarks/bench_web.py " + " ".join(sys.argv[1:])
+    if args.out:
+        doc = {"settings": vars(args) | {"out": str(args.out), "doc": str(args.doc)}, "articles": source,
+               "detectors": health["detectors"], "results": results, "best_rate": best, "command": command}
+        args.out.write_text(json.dumps(doc, indent=2))
+    if args.doc:
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        section = [f"\n## Open loop, {when}\n", f"`{command}`\n",
+                   f"Server: {args.workers} workers × {args.threads} threads, queue {args.queue}, queue wait "
+                   f"{args.queue_wait:g} s, cache {args.cache_size}; {source}; {args.seconds:g} s per rate; "
+                   f"machine {os.cpu_count()} CPUs, load average (1 min) before / after each rate in the last "
+                   "column.\n", markdown_table(results) + "\n"]
+        if best is not None or args.find_max:
+            section.append(f"Highest rate with served p99 ≤ {args.target_p99:g} s, ≤ 1% refused and no error: "
+                           f"**{best}** requests/s.\n")
+        with args.doc.open("a", encoding="utf-8") as f:
+            f.write("\n".join(section))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="analysis threads per worker")
-    parser.add_argument("--levels", default="1,4,16", help="concurrent clients per level")
+    parser.add_argument("--levels", default="1,4,16", help="closed loop: concurrent clients per level")
+    parser.add_argument("--rates", default="", help="open loop: Poisson arrival rates (requests/s), e.g. 8,30")
+    parser.add_argument("--find-max", action="store_true",
+                        help="open loop: find the highest rate meeting --target-p99 (starts at --rates' first, "
+                             "default 4)")
+    parser.add_argument("--target-p99", type=float, default=1.0, help="seconds, for --find-max")
+    parser.add_argument("--pause", type=float, default=5.0, help="open loop: idle seconds before each rate")
+    parser.add_argument("--seed", type=int, default=0, help="open loop: random seed of the arrival times")
+    parser.add_argument("--queue", type=int, default=16, help="server: requests that may wait per worker")
+    parser.add_argument("--queue-wait", type=float, default=2.0, help="server: longest wait to start (s)")
+    parser.add_argument("--rate-limit", type=float, default=0.0, help="server: per-client rate limit (0: off)")
+    parser.add_argument("--doc", type=Path, help="open loop: append the results as a dated section to this file")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each level")
     parser.add_argument("--articles", type=int, default=60, help="distinct articles to cycle through")
     parser.add_argument("--detectors", default="", help="comma-separated detectors (default: all)")
@@ -164,6 +373,8 @@ def main() -> int:
                         help="server report cache (default 0: every request is a full analysis)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
+    if args.find_max and not args.rates:
+        args.rates = "4"
 
     articles, source = load_articles(args.articles)
     words = [len(t.split()) for t in articles]
@@ -178,6 +389,8 @@ def main() -> int:
         cpu = platform.processor() or platform.machine()
         print(f"machine: {os.cpu_count()} CPUs, {cpu}, python {platform.python_version()}; load {os.getloadavg()}")
         asyncio.run(run_level(base, articles, 2, 3.0, args.timeout))  # warm every worker
+        if args.rates:
+            return open_loop(base, articles, args, proc, source, health)
         results = []
         heads = ("clients", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms")
         print(" ".join(f"{h:>8}" for h in heads) + "  steal%  worker CPU shares")

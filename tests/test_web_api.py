@@ -336,3 +336,262 @@ def test_concurrent_requests_match_sequential_ones() -> None:
             responses = list(pool.map(lambda t: c.post("/api/analyze", json={"text": t}), texts * 2))
     assert all(r.status_code == 200 for r in responses)
     assert [strip(r.json()) for r in responses] == sequential * 2
+
+
+# -- admission control, cancellation, door checks (issues 20 and 21) ------------------------------------------
+class DripServer:
+    """A real HTTP server on 127.0.0.1 that answers 200 and then sends its body one byte every ``interval``
+    seconds for ``seconds`` (a slow page). It counts the connections still open, so a test can see the
+    fetcher give up."""
+
+    def __init__(self, interval: float = 0.2, seconds: float = 60.0) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.open = 0
+        self.served = 0
+        lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                with lock:
+                    outer.open += 1
+                    outer.served += 1
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
+                    self.send_header("Content-Length", str(int(seconds / interval)))
+                    self.end_headers()
+                    deadline = time.monotonic() + seconds
+                    while time.monotonic() < deadline:
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                        time.sleep(interval)
+                except OSError:
+                    pass  # the client went away
+                finally:
+                    with lock:
+                        outer.open -= 1
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/slow"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def drip() -> Iterator[DripServer]:
+    server = DripServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def wait_for(condition: object, seconds: float) -> float:
+    """Seconds until ``condition()`` is true; fails after ``seconds``."""
+    t0 = time.monotonic()
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() - t0 < seconds, f"not within {seconds} s"
+        time.sleep(0.05)
+    return time.monotonic() - t0
+
+
+def test_busy_server_refuses_at_once_and_stays_observable(drip: DripServer) -> None:
+    """One analysis slot, one queue place: the slot is held by a slow URL, one request waits and is refused
+    after the queue wait, the others are refused at once with 503 + Retry-After; /healthz and /readyz answer
+    fast and say saturated; a batch gets a refusal per article; the slot frees once the work is cancelled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    web = WebSettings(threads=1, queue_size=1, queue_wait=0.6, request_timeout=4, allow_private=True,
+                      detectors=("lexical",), warm_up=False)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c, ThreadPoolExecutor(4) as pool:
+        hold = pool.submit(c.post, "/api/analyze", json={"url": drip.url})
+        wait_for(lambda: c.get("/healthz").json()["running"] == 1, 5)
+        waiting = pool.submit(c.post, "/api/analyze", json={"text": EXAMPLE})
+        wait_for(lambda: c.get("/healthz").json()["queued"] == 1, 5)
+        health = c.get("/healthz")
+        assert health.status_code == 200 and health.json()["saturated"] is True
+        ready = c.get("/readyz")
+        assert ready.status_code == 503 and int(ready.headers["retry-after"]) >= 1 and ready.json()["saturated"]
+        t0 = time.monotonic()
+        refused = c.post("/api/analyze", json={"text": EXAMPLE + " again"})
+        assert time.monotonic() - t0 < 0.5, "a full queue refuses at once"
+        assert "busy" in error_of(refused, 503) and int(refused.headers["retry-after"]) >= 1
+        waited = waiting.result()
+        assert "could not start within 0.6 s" in error_of(waited, 503)
+        batch = c.post("/api/analyze/batch", json={"articles": [{"text": EXAMPLE}, {"text": EXAMPLE + " b"}]})
+        assert batch.status_code == 200
+        results = batch.json()["results"]
+        assert [r["index"] for r in results] == [0, 1] and {r["status"] for r in results} == {503}
+        assert all(r["retry_after"] >= 1 and "busy" in r["error"] for r in results)
+        assert "timed out fetching" in error_of(hold.result(), 422)  # the fetch ends before the time limit
+        wait_for(lambda: c.get("/healthz").json()["running"] == 0, 1.5)  # the slow fetch was stopped
+        wait_for(lambda: drip.open == 0, 1.5)
+        assert c.get("/readyz").status_code == 200
+        assert c.post("/api/analyze", json={"text": EXAMPLE}).status_code == 200
+        assert c.get("/healthz").json()["refused"] == 4
+
+
+def test_timed_out_analysis_stops_and_leaves_the_analyzer_sound() -> None:
+    """A CPU-bound analysis that passes the time limit is stopped (its thread is free within a second of the
+    504, not seconds later), and the next analysis equals one made before."""
+    web = WebSettings(threads=1, request_timeout=0.8, max_article_chars=200_000, cache_size=0)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=60) as c:
+        before = c.post("/api/analyze", json={"text": EXAMPLE})
+        assert before.status_code == 200
+        assert "longer than 0.8 s" in error_of(c.post("/api/analyze", json={"text": EXAMPLE * 40}), 504)
+        wait_for(lambda: c.get("/healthz").json()["running"] == 0, 1.5)
+        assert c.get("/healthz").json()["cancelled"] == 1
+        after = c.post("/api/analyze", json={"text": EXAMPLE})
+        assert after.status_code == 200
+
+    def strip(r: httpx.Response) -> dict[str, object]:
+        return {k: v for k, v in r.json().items() if k != "timings_ms"}
+
+    assert strip(after) == strip(before)
+
+
+def test_client_that_goes_away_cancels_its_analysis(drip: DripServer) -> None:
+    web = WebSettings(threads=1, request_timeout=30, allow_private=True, detectors=("lexical",), warm_up=False)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{url}/api/analyze", json={"url": drip.url}, timeout=1.0)
+        wait_for(lambda: c.get("/healthz").json()["running"] == 0, 2.0)
+        wait_for(lambda: drip.open == 0, 1.5)
+        assert drip.served == 1 and c.get("/healthz").json()["cancelled"] == 1
+
+
+def test_rate_limit_per_client() -> None:
+    web = WebSettings(rate_limit=0.5, rate_burst=2, detectors=("lexical",), warm_up=False, cache_size=0)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c:
+        codes = [c.post("/api/analyze", json={"text": EXAMPLE}).status_code for _ in range(2)]
+        assert codes == [200, 200]
+        over = c.post("/api/analyze", json={"text": EXAMPLE})
+        assert "too many requests" in error_of(over, 429) and 1 <= int(over.headers["retry-after"]) <= 2
+        batch = c.post("/api/analyze/batch", json={"articles": [{"text": EXAMPLE}] * 2}).json()["results"]
+        assert [r["status"] for r in batch] == [429, 429] and all(r["retry_after"] >= 1 for r in batch)
+        assert c.get("/healthz").status_code == 200  # probes are not rate limited
+
+
+def test_lone_surrogates_are_repaired_at_the_door(api: httpx.Client) -> None:
+    """JSON text with lone surrogates (valid JSON, not valid Unicode) is repaired with U+FFFD and a warning
+    before any detector sees it, so every detector runs; in a URL or a posted report it is refused."""
+    title, body = EXAMPLE.split("\n", 1)
+    raw = json.dumps({"title": title + " \ud800", "text": body.replace(". ", ". \udfff ", 2)})
+    resp = api.post("/api/analyze", content=raw.encode("ascii"), headers={"content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    report = resp.json()
+    assert report["degraded"] == [] and "techniques" in report["detectors"]
+    assert not any("failed" in w for w in report["warnings"])
+    assert any("title held 1 invalid" in w for w in report["warnings"])
+    assert any("text held 2 invalid" in w for w in report["warnings"])
+    assert report["text"].count("\ufffd") == 3 and report["spans"]
+    same_text = {"title": title + " \ufffd", "text": body.replace(". ", ". \ufffd ", 2)}  # as repaired, no warning
+    clean = api.post("/api/analyze", json=same_text)
+    assert clean.headers["x-spinscope-cache"] == "miss", "a repaired text does not share the clean text's cache"
+    url = json.dumps({"url": "https://example.org/\ud800"}).encode()
+    assert "invalid Unicode" in error_of(
+        api.post("/api/analyze", content=url, headers={"content-type": "application/json"}), 400
+    )
+    report_raw = json.dumps(dict(report, title="x \ud800")).encode()
+    assert "invalid Unicode" in error_of(
+        api.post("/api/render/html", content=report_raw, headers={"content-type": "application/json"}), 400
+    )
+
+
+def test_degraded_report_is_marked_and_never_cached() -> None:
+    """A detector that fails (here the techniques tokenizer, given a lone surrogate behind the door's back)
+    leaves the report marked degraded, and the service does not cache it."""
+    import asyncio
+
+    from spinscope.web.service import AnalysisService, Submission
+
+    service = AnalysisService(WebSettings(detectors=("lexical", "techniques"), warm_up=False))
+    try:
+        sub = Submission(kind="text", text=EXAMPLE.replace(". ", ". \ud800 ", 3))
+        for _ in range(2):
+            body, hit = asyncio.run(service.analyze(sub))
+            report = json.loads(body)
+            assert hit is False and report["degraded"] == ["techniques"]
+            assert any(w.startswith("detector techniques failed") for w in report["warnings"])
+        good = Submission(kind="text", text=EXAMPLE)
+        assert asyncio.run(service.analyze(good))[1] is False
+        assert asyncio.run(service.analyze(good))[1] is True  # complete reports are cached
+    finally:
+        service.close()
+
+
+def test_host_header_and_cross_site_posts_are_refused(http_server: object) -> None:
+    """With --allow-private, neither a rebound name nor a form on another site can make the server fetch."""
+    http_server.routes["/a"] = _article_route()  # type: ignore[attr-defined]
+    target = {"url": http_server.url("/a")}  # type: ignore[attr-defined]
+    web = WebSettings(allow_private=True, detectors=("lexical",), warm_up=False)
+    with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c:
+        port = url.rsplit(":", 1)[1]
+        rebound = c.post("/api/analyze", json=target, headers={"host": f"attacker.example:{port}"})
+        assert "Host" in error_of(rebound, 400)
+        assert c.get("/", headers={"host": "attacker.example"}).status_code == 400
+        assert c.get("/healthz", headers={"host": "10.1.2.3:8000"}).status_code == 200  # probes by address
+        for headers in ({"origin": "https://attacker.example"}, {"origin": "null"},
+                        {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
+                        {"origin": f"http://127.0.0.1:{int(port) + 1}"}):
+            assert "refused" in error_of(c.post("/api/analyze", json=target, headers=headers), 403)
+            form = c.post("/api/analyze", data={"url": target["url"]}, files={"x": ("", b"")}, headers=headers)
+            assert error_of(form, 403)
+        assert http_server.hosts == []  # type: ignore[attr-defined]  # nothing was fetched
+        same = {"origin": url, "sec-fetch-site": "same-origin"}
+        assert c.post("/api/analyze", json=target, headers=same).status_code == 200
+        assert c.post("/api/analyze", json=target, headers={"host": f"localhost:{port}"}).status_code == 200
+        assert len(http_server.hosts) == 2  # type: ignore[attr-defined]
+
+
+def test_header_body_and_idle_time_limits() -> None:
+    """A connection that sends nothing, or drips its request head, is closed after the header time-out; a body
+    that does not arrive in time gets 408; an idle kept-alive connection is closed after its time-out."""
+    web = WebSettings(header_timeout=0.6, keepalive_timeout=0.6, body_timeout=0.6, detectors=("lexical",),
+                      warm_up=False)
+    with serve_in_thread(web) as url:
+        host, port = url.removeprefix("http://").split(":")
+
+        def closed_after(send: list[bytes], interval: float = 0.0) -> float:
+            """Seconds until the server closes a connection that sends ``send``, one chunk per ``interval``."""
+            with socket.create_connection((host, int(port)), timeout=5) as s:
+                t0 = time.monotonic()
+                try:
+                    for chunk in send:
+                        s.sendall(chunk)
+                        time.sleep(interval)
+                    while s.recv(4096):
+                        pass
+                except OSError:  # reset by the server (or no close within 5 s: then the time says so)
+                    pass
+                return time.monotonic() - t0
+
+        assert closed_after([]) < 1.5  # silent connection
+        drip = [b"GET /healthz HTTP/1.1\r\n"] + [b"X-A: b\r\n"] * 30  # 30 headers, one per 0.1 s
+        assert closed_after(drip, interval=0.1) < 1.5
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 100\r\n\r\n{\"text\": ")
+            t0 = time.monotonic()
+            answer = b""
+            while chunk := s.recv(4096):
+                answer += chunk
+            assert time.monotonic() - t0 < 1.5
+            assert b" 408 " in answer.split(b"\r\n", 1)[0] and b"did not arrive within" in answer
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            t0 = time.monotonic()
+            data = b""
+            while chunk := s.recv(4096):
+                data += chunk
+            assert b"200 OK" in data and time.monotonic() - t0 < 1.5  # kept alive, then closed when idle

@@ -18,6 +18,7 @@ from spinscope.web.settings import WebSettings  # noqa: E402
 
 OPERATIONS = [
     "GET /healthz",
+    "GET /readyz",
     "GET /api/techniques",
     "POST /api/analyze",
     "POST /api/analyze/batch",

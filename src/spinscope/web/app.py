@@ -1,6 +1,6 @@
 """The FastAPI app: ``create_app(settings)`` builds a fresh app (no module-level state).
 
-Routes: ``GET /`` (the page), ``/static/*``, ``GET /healthz``, ``GET /api/techniques``,
+Routes: ``GET /`` (the page), ``/static/*``, ``GET /healthz``, ``GET /readyz``, ``GET /api/techniques``,
 ``POST /api/analyze``, ``POST /api/analyze/batch``, ``POST /api/render/html``, ``GET /openapi.json``.
 Errors are always JSON ``{"error": message}``; stack traces stay in the server log.
 """
@@ -35,8 +35,19 @@ from spinscope.web.schemas import (
     ReportOut,
     TechniquesOut,
 )
-from spinscope.web.security import BodySizeLimitMiddleware, BodyTooLarge, SecurityHeadersMiddleware
-from spinscope.web.service import AnalysisService, Submission, WebError, submission_from_fields
+from spinscope.web.security import (
+    BodySizeLimitMiddleware,
+    BodyTooLarge,
+    RequestGuardMiddleware,
+    SecurityHeadersMiddleware,
+)
+from spinscope.web.service import (
+    AnalysisService,
+    Submission,
+    WebError,
+    has_lone_surrogate,
+    submission_from_fields,
+)
 from spinscope.web.settings import WebSettings
 
 log = logging.getLogger("spinscope.web")
@@ -86,8 +97,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The URL points at a loopback/private address (refused unless the server allows it)"),
         (413, "Body, file or article too large"),
         (415, "Unsupported content type or file type"),
+        (408, "The request body did not arrive within the body time limit"),
         (422, "Invalid input (empty, not an article, wrong fields, a URL that cannot be fetched)"),
+        (429, "This client is over the rate limit; retry after the Retry-After header's seconds"),
         (500, "Internal error (details only in the server log)"),
+        (503, "The server is busy: the analysis could not start in time; retry after Retry-After seconds"),
         (504, "The analysis exceeded the time limit"),
     )
 }
@@ -157,7 +171,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
+    app.add_middleware(RequestGuardMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
 
@@ -168,7 +183,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     # -- errors ----------------------------------------------------------------------------------
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError) -> Response:
-        return _error(exc.status, exc.message)
+        response = _error(exc.status, exc.message)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(BodyTooLarge)
     async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
@@ -201,11 +219,22 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/healthz", response_model=HealthOut, tags=["meta"])
     async def healthz(request: Request) -> dict[str, Any]:
-        """Liveness and readiness: ``ready`` turns true once the models are loaded."""
+        """Liveness (always 200 while the process serves) with readiness and load: ``ready`` turns true once
+        the models are loaded, ``saturated`` while a new analysis would be refused."""
         service = service_of(request)
-        return {
-            "status": "ok", "version": version, "ready": service.ready, "detectors": service.detector_names()
-        }
+        return {"status": "ok", "version": version, "detectors": service.detector_names(), **service.status()}
+
+    @app.get("/readyz", response_model=HealthOut, tags=["meta"],
+             responses={503: {"model": HealthOut, "description": "Not ready yet, or saturated"}})
+    async def readyz(request: Request) -> Response:
+        """For load balancers: 200 when this worker is ready and can take an analysis now, else 503 (models
+        still loading, or every slot and the queue taken) with ``Retry-After`` when saturated."""
+        service = service_of(request)
+        state = service.status()
+        body = {"status": "ok", "version": version, "detectors": service.detector_names(), **state}
+        ok = state["ready"] and not state["saturated"]
+        headers = {} if ok else {"Retry-After": str(service.admission.retry_after())}
+        return JSONResponse(body, status_code=200 if ok else 503, headers=headers)
 
     @app.get("/api/techniques", response_model=TechniquesOut, tags=["analysis"])
     async def list_techniques() -> dict[str, Any]:
@@ -236,7 +265,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         """Analyse one article: JSON ``{"text": ...}``, ``{"title": ..., "text": ...}`` or ``{"url": ...}``,
         or a multipart upload of a .txt/.html ``file``. Returns the "spinscope/1" report."""
         submission = await _read_submission(request, settings)
-        body, hit = await service_of(request).analyze(submission)
+        body, hit = await service_of(request).analyze(submission, request)
         headers = {"X-Spinscope-Cache": "hit" if hit else "miss"}
         return Response(body, media_type="application/json", headers=headers)
 
@@ -248,20 +277,23 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     async def analyze_batch(request: Request, batch: BatchRequest) -> Response:
         """Analyse up to the server's batch limit of articles (JSON only); each result holds a report or an
-        error. Each article has the per-request time limit."""
+        error, refusals included (503/429 with ``retry_after``): nothing is dropped. Each article has the
+        per-request time limit and goes through admission on its own, at most ``threads`` of a batch at once."""
         if not batch.articles:
             raise WebError(422, "the batch is empty")
         if len(batch.articles) > settings.batch_max:
             raise WebError(413, f"at most {settings.batch_max} articles per batch")
         service = service_of(request)
+        in_flight = asyncio.Semaphore(settings.threads)
 
         async def one(index: int, item: AnalyzeRequest) -> bytes:
             try:
                 sub = submission_from_fields(item.text, item.title, item.url)
-                body, _ = await service.analyze(sub)
+                async with in_flight:
+                    body, _ = await service.analyze(sub, request)
                 return b'{"index":%d,"status":200,"report":%s}' % (index, body)
             except WebError as exc:
-                return json.dumps({"index": index, "status": exc.status, "error": exc.message}).encode()
+                return json.dumps({"index": index, **exc.to_dict()}).encode()
 
         parts = await asyncio.gather(*(one(i, a) for i, a in enumerate(batch.articles)))
         return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json")
@@ -286,6 +318,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         raw = await _json_body(request)
         if not isinstance(raw, dict):
             raise WebError(422, "the body must be a spinscope/1 report object")
+        if has_lone_surrogate(raw):
+            raise WebError(400, "the report holds invalid Unicode (a lone surrogate)")
         if len(str(raw.get("text", ""))) > settings.max_article_chars:
             raise WebError(413, f"article longer than {settings.max_article_chars} characters")
         try:
@@ -293,7 +327,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         except ValidationError as exc:
             raise WebError(422, "not a valid spinscope/1 report: " + _describe_errors(exc.errors())) from None
         report = _report_from_dict(raw)
-        html = await service_of(request).run(lambda: _render_html(report).encode("utf-8"))
+        html = await service_of(request).run(lambda: _render_html(report).encode("utf-8"), request)
         name = "".join(c for c in report.id if c.isascii() and (c.isalnum() or c in "-_"))[:64] or "report"
         return Response(
             html,

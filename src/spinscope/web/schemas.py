@@ -75,6 +75,9 @@ class BatchItemOut(BaseModel):
     report: ReportOut | None = None
     error: str | None = None
     status: int = Field(description="The HTTP status this article alone would have had.")
+    retry_after: int | None = Field(
+        default=None, description="For a refusal (503 busy, 429 over the rate limit): seconds before retrying."
+    )
 
 
 class BatchOut(BaseModel):
@@ -100,3 +103,12 @@ class HealthOut(BaseModel):
     version: str
     ready: bool = Field(description="True once the models are loaded.")
     detectors: list[str]
+    saturated: bool = Field(description="True while a new analysis would be refused (every slot and the queue taken).")
+    running: int = Field(description="Analyses running in this worker process now.")
+    queued: int = Field(description="Requests waiting for an analysis slot in this worker.")
+    slots: int = Field(description="Analyses this worker runs at once (its analysis threads).")
+    queue_size: int = Field(description="Most requests that may wait for a slot.")
+    expected_wait_s: float = Field(description="Seconds a request arriving now would wait before it starts.")
+    mean_analysis_s: float = Field(description="Recent mean time of one analysis in this worker, in seconds.")
+    refused: int = Field(description="Requests refused as busy (503) since the worker started.")
+    cancelled: int = Field(description="Analyses stopped because their time ran out or their client went away.")

@@ -5,10 +5,16 @@ Several workers each listen on their own ``SO_REUSEPORT`` socket, so the kernel 
 over the worker processes (by hash: fair on average, not load-aware). uvicorn's own ``workers=N`` shares one
 listening socket, and there the kernel kept handing connections to the same worker: measured with 4
 keep-alive clients under load, one worker did all the work (20.9 s of CPU against 0.08 s).
+
+Every server uses ``HeaderTimeoutProtocol``: a connection that has not sent a complete request head within
+``header_timeout`` seconds (a fresh connection that sends nothing, a slow-drip "slowloris" head, or a
+kept-alive connection that goes quiet) is closed. uvicorn alone closes idle kept-alive connections after an
+answer, but holds a fresh connection that never sends anything for ever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -21,8 +27,68 @@ from contextlib import contextmanager
 from types import FrameType
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from spinscope.web.settings import ENV_VAR, WebSettings
+
+
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a time limit on each request head, from the moment the connection opens or
+    the previous answer completes until the head has been parsed. Subclass with ``header_timeout`` set
+    (``protocol_for``)."""
+
+    header_timeout: float = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._arm_header_timer()
+
+    def _arm_header_timer(self) -> None:
+        self._disarm_header_timer()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._header_timed_out)
+
+    def _disarm_header_timer(self) -> None:
+        timer = getattr(self, "_header_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._header_timer = None
+
+    def _waiting_for_head(self) -> bool:
+        return self.cycle is None or self.cycle.response_complete
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if not self._waiting_for_head():  # a request head was parsed: the request's own limits apply now
+            self._disarm_header_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self._waiting_for_head():
+            self._arm_header_timer()  # a kept-alive connection gets the same time for its next head
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+    def _header_timed_out(self) -> None:
+        self._header_timer = None
+        if self._waiting_for_head() and not self.transport.is_closing():
+            self.transport.close()
+
+
+def protocol_for(settings: WebSettings) -> type[HeaderTimeoutProtocol]:
+    """The HTTP protocol class for ``settings`` (its header time-out)."""
+    return type("SpinscopeHTTP", (HeaderTimeoutProtocol,), {"header_timeout": settings.header_timeout})
+
+
+def uvicorn_options(settings: WebSettings) -> dict[str, object]:
+    """The uvicorn settings every spinscope server uses (time-outs; no Server header)."""
+    return {
+        "http": protocol_for(settings),
+        "timeout_keep_alive": settings.keepalive_timeout,
+        "server_header": False,
+    }
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -57,8 +123,9 @@ def _worker_main(settings_json: str, host: str, port: int, log_level: str) -> No
     """One worker process: its own listening socket in the port's reuseport group, the app from settings."""
     os.environ[ENV_VAR] = settings_json
     sock = _listen_socket(host, port, reuse_port=True)
+    options = uvicorn_options(WebSettings.from_json(settings_json))
     config = uvicorn.Config("spinscope.web.app:create_app_from_env", factory=True, log_level=log_level,
-                            server_header=False)
+                            **options)  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -124,7 +191,8 @@ def run(settings: WebSettings, host: str = "127.0.0.1", port: int = 8000, log_le
     else:
         from spinscope.web.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, server_header=False)
+        options = uvicorn_options(settings)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **options)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -135,8 +203,9 @@ def serve_in_thread(
     from spinscope.web.app import create_app
 
     port = port or free_port(host)
+    options = uvicorn_options(settings)
     config = uvicorn.Config(
-        create_app(settings), host=host, port=port, log_level="warning", server_header=False, lifespan="on"
+        create_app(settings), host=host, port=port, log_level="warning", lifespan="on", **options  # type: ignore[arg-type]
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"spinscope-web-{port}", daemon=True)

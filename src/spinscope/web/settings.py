@@ -28,13 +28,32 @@ class WebSettings:
     warm_up: bool = True  # analyse a short text at start-up so models load before the first request
     detectors: tuple[str, ...] | None = None  # None: the default detectors
     model_threads: int | None = None  # onnxruntime intra-op threads per model session (None: its default)
+    # Admission control, per worker process: at most ``threads`` analyses run; at most ``queue_size`` more wait,
+    # each at most ``queue_wait`` seconds; a request that cannot start in time is refused at once with 503.
+    queue_size: int = 16
+    queue_wait: float = 2.0
+    rate_limit: float | None = None  # analyses per second per client address and worker (None: no limit); 429
+    rate_burst: int = 10  # analyses a client may send at once before the rate limit applies
+    header_timeout: float = 10.0  # seconds a connection may take to send a request's headers, idle ones included
+    keepalive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open after an answer
+    body_timeout: float = 30.0  # seconds a client may take to send a request body
+    # Host header values (without port) the server answers; "*" accepts any (behind a proxy that checks it).
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
 
     def __post_init__(self) -> None:
-        for name in ("max_body_bytes", "max_article_chars", "batch_max", "workers", "threads"):
+        for name in ("max_body_bytes", "max_article_chars", "batch_max", "workers", "threads", "rate_burst"):
             if getattr(self, name) < 1:
                 raise ValueError(f"web setting {name} must be at least 1")
-        if self.request_timeout <= 0 or self.fetch_timeout <= 0:
+        times = (self.request_timeout, self.fetch_timeout, self.header_timeout, self.keepalive_timeout,
+                 self.body_timeout)
+        if min(times) <= 0:
             raise ValueError("web time limits must be positive")
+        if self.queue_size < 0 or self.queue_wait < 0:
+            raise ValueError("web settings queue_size and queue_wait must not be negative")
+        if self.rate_limit is not None and self.rate_limit <= 0:
+            raise ValueError("web setting rate_limit must be positive")
+        if not self.allowed_hosts:
+            raise ValueError("web setting allowed_hosts must name at least one host (or '*')")
         if self.model_threads is not None and self.model_threads < 1:
             raise ValueError("web setting model_threads must be at least 1")
         if self.cache_size < 0:
@@ -63,8 +82,9 @@ class WebSettings:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown web settings: {', '.join(sorted(unknown))}")
-        if data.get("detectors") is not None:
-            data["detectors"] = tuple(data["detectors"])
+        for name in ("detectors", "allowed_hosts"):
+            if data.get(name) is not None:
+                data[name] = tuple(data[name])
         return cls(**data)
 
     @classmethod

@@ -76,6 +76,22 @@
     return "the server answered " + resp.status + " " + resp.statusText;
   }
 
+  /* fetch(), but when the server is busy (503) or this browser is over the rate limit (429), say so and try
+     again after the server's Retry-After (1 to 30 s), at most three times; then the refusal is shown. */
+  async function fetchPolitely(url, init) {
+    for (let attempt = 1; ; attempt++) {
+      const resp = await fetch(url, init);
+      if ((resp.status !== 503 && resp.status !== 429) || attempt > 3) return resp;
+      const seconds = Math.min(30, Math.max(1, Number(resp.headers.get("Retry-After")) || 2 * attempt));
+      const why = resp.status === 429 ? "Too many articles from this browser in a short time" : "The server is busy";
+      for (let left = seconds; left > 0; left--) {
+        setStatus(why + "; trying again in " + left + " s (attempt " + (attempt + 1) + " of 4)…");
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      setStatus("Analysing…");
+    }
+  }
+
   /* ---- input ------------------------------------------------------------------------------- */
   function currentMode() {
     const checked = document.querySelector('input[name="mode"]:checked');
@@ -132,7 +148,7 @@
     setStatus("Analysing…");
     const t0 = performance.now();
     try {
-      const resp = await fetch("/api/analyze", request.init);
+      const resp = await fetchPolitely("/api/analyze", request.init);
       if (!resp.ok) {
         showError("Could not analyse the article: " + (await errorMessage(resp)));
         setStatus("");
@@ -144,6 +160,11 @@
       state.selected = null;
       state.input = request.input.k === "file" ? { k: "text", t: report.text, h: "" } : request.input;
       render();
+      const degraded = report.degraded || [];
+      if (degraded.length) {
+        showError("This report is incomplete: the " + degraded.join(", ") + " detector" + (degraded.length > 1 ? "s" : "") +
+                  " failed, so " + (degraded.length > 1 ? "their" : "its") + " findings are missing (see Notes).");
+      }
       setStatus("Done in " + ((performance.now() - t0) / 1000).toFixed(1) + " s: " + report.spans.length + " highlights.");
       await updatePermalink();
       $("results-heading").focus();

@@ -30,7 +30,7 @@ def main() -> None:
     pred: list[Annotation] = []
     for aid in val:
         report = analyzer.analyze(article_from_text(texts[aid], id=aid))
-        pred += [Annotation(aid, s.start, s.end, s.label) for s in report.spans if is_ptc_technique(s.label)]
+        pred += [Annotation(aid, s.start, s.end, s.technique) for s in report.spans if is_ptc_technique(s.technique)]
     if args.out:
         args.out.write_text("".join(f"{a.article_id}\t{a.technique}\t{a.start}\t{a.end}\n" for a in pred))
     si, flc = score_si(gold, pred, val), score_flc(gold, pred, val)

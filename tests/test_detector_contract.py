@@ -42,7 +42,7 @@ def test_detector_contract(name: str, resources: Resources) -> None:
         assert 0 <= s.start < s.end <= len(article.text)
         assert not article.is_excluded(s.start, s.end), (name, article.text[s.start : s.end])
         if detector.labels:
-            assert s.label in detector.labels, f"{name} emitted undeclared label {s.label}"
+            assert s.technique in detector.labels, f"{name} emitted undeclared label {s.technique}"
         assert s.explanation.strip(), "every span explains itself"
     assert set(first.sections) <= set(detector.sections)
     tiny = article_from_text("Short title\n\nOne plain sentence here.\n", id="tiny")

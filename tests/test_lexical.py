@@ -44,7 +44,7 @@ def test_a_phrase_cue_clause_runs_through_abbreviations() -> None:
     """The clause around a cue phrase does not stop at the full stops of "U.S.’s" or "Gen."."""
     text = ("Border Plan\nThe shutdown would fulfil the will of the American people by securing the U.S.’s "
             "southern border for Gen. Smith and his troops, officials said.\n")
-    flag = [s for s in lexical_spans(text) if s.label == "Flag-Waving"]
+    flag = [s for s in lexical_spans(text) if s.technique == "Flag-Waving"]
     assert flag, "the cue phrase 'the american people' is marked"
     assert text[flag[0].start : flag[0].end].endswith("southern border for Gen. Smith and his troops")
 

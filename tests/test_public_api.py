@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import spinscope
 
@@ -51,3 +54,78 @@ def test_analyze_text_end_to_end() -> None:
     assert report.title == "A Shameful Vote"
     assert {report.text[s.start : s.end].lower() for s in report.spans} >= {"shameful", "disgrace"}
     assert 0 < report.scores["persuasion"] <= 1
+
+
+ARTICLE = (
+    "A Shameful Vote\n\nThe council's shameful vote was a disgrace, critics said on Monday. Why did they hide it?\n"
+)
+
+
+def test_analyze_reuses_one_analyzer_per_options_across_threads() -> None:
+    import threading
+
+    from spinscope.api import clear_analyzers, default_analyzer
+
+    clear_analyzers()
+    opts = spinscope.Options(detectors=("lexical", "rhetoric"))
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            seen.append(id(default_analyzer(spinscope.Options(detectors=("lexical", "rhetoric")))))
+            assert spinscope.analyze(text=ARTICLE, options=opts).spans
+        except BaseException as exc:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(seen)) == 1 and default_analyzer(opts) is default_analyzer(opts)
+    assert default_analyzer(spinscope.Options(detectors=("lexical",))) is not default_analyzer(opts)
+
+
+def test_explicit_arguments_never_read_a_string_as_a_path(tmp_path: Path) -> None:
+    f = tmp_path / "story.txt"
+    f.write_text(ARTICLE, encoding="utf-8")
+    opts = spinscope.Options(detectors=("lexical",))
+    by_path = spinscope.analyze(path=f, options=opts)
+    assert by_path.id == "story" and by_path.title == "A Shameful Vote"
+    assert spinscope.analyze(f, opts).spans == by_path.spans  # a pathlib.Path is a file
+    with pytest.raises(spinscope.InputError, match="pathlib.Path or path="):
+        spinscope.analyze(str(f), opts)  # a str naming a file is refused with a hint, never opened
+    as_text = spinscope.analyze(text=str(f) + " is where the shameful report was kept, critics said.", options=opts)
+    assert str(f) in as_text.text
+    with pytest.raises(spinscope.InputError, match="one of"):
+        spinscope.analyze(ARTICLE, text=ARTICLE)
+
+
+def test_text_with_metadata_and_sorted_spans_with_one_field_name() -> None:
+    import warnings
+
+    report = spinscope.analyze(text=ARTICLE, url="https://www.reuters.com/x", date="2024-05-01", id="vote-1")
+    assert report.id == "vote-1" and report.metadata["date"] == "2024-05-01"
+    assert report.outlet.get("domain") == "reuters.com" and report.metadata["url"] == "https://www.reuters.com/x"
+    keys = [s.sort_key() for s in report.spans]
+    assert keys == sorted(keys) and report.spans == report.spans_sorted()
+    doc = report.to_dict()
+    assert [d["technique"] for d in doc["spans"]] == [s.technique for s in report.spans]
+    with pytest.warns(DeprecationWarning, match="technique"):
+        assert report.spans[0].label == report.spans[0].technique
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing inside an analysis uses the deprecated name
+        spinscope.analyze(text=ARTICLE + "\nAnother shameful day.\n")
+    with pytest.raises(spinscope.InputError, match="ISO 8601"):
+        spinscope.analyze(text=ARTICLE, date="last Monday")
+
+
+def test_pipe_analyses_many_texts_in_order() -> None:
+    analyzer = spinscope.Analyzer(spinscope.Options(detectors=("lexical", "rhetoric")))
+    texts = [ARTICLE, "Calm Report\n\nThe committee met on Tuesday and published its minutes.\n"]
+    reports = list(analyzer.pipe(texts))
+    assert [r.title for r in reports] == ["A Shameful Vote", "Calm Report"]
+    assert reports[0].spans and reports[0].spans == analyzer.analyze_article(analyzer.load(ARTICLE)).spans
+    with pytest.raises(spinscope.InputError):
+        list(analyzer.pipe(["   "]))

@@ -9,7 +9,7 @@ from spinscope.ingest import article_from_text
 def repetition(text: str) -> list[str]:
     article = article_from_text(text)
     found = load_detector("rhetoric").detect(article, Context(resources=Resources()))
-    return [article.text[s.start : s.end] for s in found.spans if s.label == "Repetition"]
+    return [article.text[s.start : s.end] for s in found.spans if s.technique == "Repetition"]
 
 
 def test_a_loaded_phrase_used_three_times_is_marked_after_its_first_use() -> None:

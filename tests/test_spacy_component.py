@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 import spinscope.spacy_component  # noqa: F401  (registers the factory)
-from spinscope.techniques import PTC_TECHNIQUES
+from spinscope.spacy_component import SPAN_DETECTORS
+from spinscope.techniques import PTC_TECHNIQUES, catalogue
 
 TEXT = (
     "Traitors Sell Out Our Great Nation\n\n"
@@ -23,11 +24,31 @@ def test_component_fills_span_group() -> None:
     group = doc.spans["spinscope"]
     assert len(group) > 0
     for span in group:
-        assert span.label_ in PTC_TECHNIQUES
+        assert span.label_ in catalogue()
         assert 0.0 <= span._.spinscope_score <= 1.0
-        assert span._.spinscope_explanation and span._.spinscope_detector == "techniques"
+        assert span._.spinscope_explanation and span._.spinscope_detector in SPAN_DETECTORS
         assert span.text.strip()
     assert "persuasion" in group.attrs["scores"]
+
+
+def test_default_component_finds_what_the_cli_finds_and_renders_in_displacy() -> None:
+    """By default the component runs every span detector the CLI runs, so both report the same spans."""
+    from spacy import displacy
+
+    import spinscope
+    from spinscope.spacy_component import displacy_options
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("spinscope")
+    doc = nlp(TEXT)
+    report = spinscope.analyze(text=TEXT)
+    assert {(s.start_char, s.end_char, s.label_) for s in doc.spans["spinscope"]} == {
+        (s.start, s.end, s.technique) for s in report.spans
+    }
+    assert any(s.label_ in PTC_TECHNIQUES for s in doc.spans["spinscope"])
+    html = displacy.render(doc, style="span", options=displacy_options())
+    loaded = catalogue()["Loaded_Language"].colour
+    assert "Loaded_Language" in html and loaded in html
 
 
 def test_component_with_full_pipeline_and_tiny_input() -> None:

@@ -91,8 +91,8 @@ def test_detector_spans_explanations_and_excluded_regions() -> None:
     found = det.detect(article, Context(resources=Resources()))
     assert found.spans
     for s in found.spans:
-        assert s.label in PTC_TECHNIQUES and s.detector == "techniques"
-        assert s.explanation.startswith(definition(s.label))
+        assert s.technique in PTC_TECHNIQUES and s.detector == "techniques"
+        assert s.explanation.startswith(definition(s.technique))
         assert "Model: span confidence" in s.explanation
         assert not (s.start < clutter_end and clutter_start < s.end), "span inside an excluded region"
     assert analysable_segments(article) == [(0, clutter_start), (clutter_end, len(TEXT))]

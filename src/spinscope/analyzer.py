@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spinscope.article import Article
@@ -11,6 +12,7 @@ from spinscope.detectors import Context, Detector, Findings, Resources, load_det
 from spinscope.detectors.base import keep_outside_excluded
 from spinscope.report import Report
 from spinscope.scoring import article_scores
+from spinscope.spans import Span
 
 
 class Analyzer:
@@ -41,6 +43,24 @@ class Analyzer:
         article = source if isinstance(source, Article) else self.load(source)
         return self.analyze_article(article)
 
+    def pipe(self, items: Iterable[str | Path | Article]) -> Iterator[Report]:
+        """Analyse many articles with the same models, yielding one Report per item, in order (like spaCy's
+        ``nlp.pipe``). A ``str`` is always the article's text (never read as a path or URL), a ``Path`` is a
+        file, an ``Article`` is analysed as is. A bad item raises its ``SpinscopeError``."""
+        from spinscope.ingest import article_from_html, article_from_text, read_file
+        from spinscope.ingest.html import looks_like_html
+
+        for item in items:
+            if isinstance(item, Article):
+                article = item
+            elif isinstance(item, Path):
+                article = read_file(item, self.options)
+            elif looks_like_html(item):
+                article = article_from_html(item, options=self.options)
+            else:
+                article = article_from_text(item, options=self.options)
+            yield self.analyze_article(article)
+
     def analyze_article(self, article: Article) -> Report:
         report = Report.empty_for(article)
         context = Context(resources=self.resources)
@@ -66,6 +86,7 @@ class Analyzer:
             report.scores.update(findings.scores)
             report.warnings.extend(findings.warnings)
             report.detectors.append(detector.name)
+        report.spans.sort(key=Span.sort_key)  # reading order, as in the JSON
         report.scores.update(article_scores(article, report.spans))
         report.timings_ms["total"] = round((time.perf_counter() - t_all) * 1000, 2)
         return report

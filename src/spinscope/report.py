@@ -50,7 +50,7 @@ class Report:
         )
 
     def spans_sorted(self) -> list[Span]:
-        return sorted(self.spans, key=lambda s: (s.start, -s.end, s.label))
+        return sorted(self.spans, key=Span.sort_key)
 
     def to_dict(self) -> dict[str, Any]:
         return {

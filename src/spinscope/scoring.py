@@ -13,7 +13,7 @@ def article_scores(article: Article, spans: list[Span]) -> dict[str, float]:
     ``techniques_per_100_words``: PTC technique spans per 100 analysable words."""
     sentences = article.analysable_sentences()
     words = article.word_count()
-    technique_spans = [s for s in spans if is_ptc_technique(s.label)]
+    technique_spans = [s for s in spans if is_ptc_technique(s.technique)]
     best: dict[int, float] = {}
     for s in technique_spans:
         for i, sent in enumerate(sentences):

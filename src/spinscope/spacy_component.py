@@ -9,6 +9,19 @@
     for span in doc.spans["spinscope"]:
         print(span.label_, span.text, span._.spinscope_score, span._.spinscope_explanation)
 
+    from spacy import displacy
+    from spinscope.spacy_component import displacy_options
+    html = displacy.render(doc, style="span", options=displacy_options())   # spinscope's colours
+
+Config and defaults:
+
+- ``detectors``: the detectors to run; default: every span detector the CLI runs by default
+  (``spinscope.detectors.DEFAULT_DETECTORS`` that emit spans: lexical, rhetoric, techniques), so
+  ``doc.spans`` holds the same spans as ``spinscope analyze`` (section-only detectors such as quotes or
+  headline add nothing to ``doc.spans`` and are left out to save time).
+- ``min_score`` (0.0): drop spans scored below this.
+- ``span_key`` ("spinscope"): the ``doc.spans`` key.
+
 The component analyses ``doc.text`` with a spinscope Analyzer (built once per component, models load on
 the first document) and maps every character span onto tokens (expanded to token boundaries). The
 label is the technique name; score, explanation and detector are Span extensions, and the span group's
@@ -25,6 +38,15 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spinscope.errors import InputError
 
 SPAN_KEY = "spinscope"
+SPAN_DETECTORS = ["lexical", "rhetoric", "techniques"]  # the default detectors that emit spans
+
+
+def displacy_options(span_key: str = SPAN_KEY) -> dict[str, Any]:
+    """Options for ``displacy.render(doc, style="span", options=...)``: the span key and each technique's
+    colour from spinscope's catalogue (the Okabe-Ito colour-blind-safe palette the web page uses)."""
+    from spinscope.techniques import catalogue
+
+    return {"spans_key": span_key, "colors": {t.name: t.colour for t in catalogue().values()}}
 
 for _name in ("spinscope_score", "spinscope_explanation", "spinscope_detector"):
     if not Span.has_extension(_name):
@@ -56,8 +78,8 @@ class SpinscopeComponent:
         if article is not None:
             report = self.analyzer.analyze_article(article)
             attrs = {"scores": dict(report.scores), "warnings": list(report.warnings)}
-            for s in sorted(report.spans, key=lambda s: (s.start, s.end, s.label)):
-                span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
+            for s in sorted(report.spans, key=lambda s: (s.start, s.end, s.technique)):
+                span = doc.char_span(s.start, s.end, label=s.technique, alignment_mode="expand")
                 if span is None or len(span) == 0:
                     continue
                 span._.spinscope_score = s.score
@@ -70,7 +92,7 @@ class SpinscopeComponent:
 
 @Language.factory(
     "spinscope",
-    default_config={"detectors": ["techniques"], "min_score": 0.0, "span_key": SPAN_KEY},
+    default_config={"detectors": SPAN_DETECTORS, "min_score": 0.0, "span_key": SPAN_KEY},
 )
 def make_spinscope(nlp: Language, name: str, detectors: list[str], min_score: float,
                    span_key: str) -> SpinscopeComponent:

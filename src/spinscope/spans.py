@@ -6,26 +6,58 @@ validated; they never carry a copy of the text (take ``article.text[span.start:s
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Span:
-    """A finding: ``text[start:end]`` is labelled ``label`` with ``score`` in [0, 1]."""
+    """A finding: ``text[start:end]`` shows ``technique`` with ``score`` in [0, 1].
+
+    ``technique`` is the one name of the label in Python and in JSON. ``label`` (the former field name) is
+    kept as a deprecated alias: reading ``span.label`` or passing ``label=`` warns (DeprecationWarning)."""
 
     start: int
     end: int
-    label: str
+    technique: str
     score: float
     explanation: str
-    detector: str = ""
+    detector: str
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        technique: str | None = None,
+        score: float = 0.0,
+        explanation: str = "",
+        detector: str = "",
+        *,
+        label: str | None = None,
+    ) -> None:
+        if label is not None:
+            warnings.warn("Span(label=...) is deprecated; use technique=...", DeprecationWarning, stacklevel=2)
+            technique = technique or label
+        if not technique:
+            raise ValueError("a span needs a technique")
+        for name, value in (("start", start), ("end", end), ("technique", technique), ("score", score),
+                            ("explanation", explanation), ("detector", detector)):
+            object.__setattr__(self, name, value)
         if not (0 <= self.start < self.end):
             raise ValueError(f"bad span offsets {self.start}..{self.end}")
         if not (0.0 <= self.score <= 1.0):
             raise ValueError(f"span score {self.score} outside [0, 1]")
+
+    @property
+    def label(self) -> str:
+        """Deprecated alias of ``technique``."""
+        warnings.warn("Span.label is deprecated; use Span.technique", DeprecationWarning, stacklevel=2)
+        return self.technique
+
+    def sort_key(self) -> tuple[int, int, str]:
+        """Reading order: by start, the longer of two spans starting together first, then by technique."""
+        return (self.start, -self.end, self.technique)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -34,7 +66,7 @@ class Span:
         d: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
-            "technique": self.label,
+            "technique": self.technique,
             "score": round(self.score, 4),
             "explanation": self.explanation,
             "detector": self.detector,

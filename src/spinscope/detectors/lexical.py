@@ -189,7 +189,7 @@ def _dedupe(spans: list[Span]) -> list[Span]:
     """One span per (start, end, label): the highest score wins."""
     best: dict[tuple[int, int, str], Span] = {}
     for s in spans:
-        key = (s.start, s.end, s.label)
+        key = (s.start, s.end, s.technique)
         if key not in best or s.score > best[key].score:
             best[key] = s
-    return sorted(best.values(), key=lambda s: (s.start, s.end, s.label))
+    return sorted(best.values(), key=lambda s: (s.start, s.end, s.technique))

@@ -89,7 +89,7 @@ class TechniquesDetector(Detector):
                 )
         counts: dict[str, int] = {}
         for s in spans:
-            counts[s.label] = counts.get(s.label, 0) + 1
+            counts[s.technique] = counts.get(s.technique, 0) + 1
         scores = {f"techniques.{k}": float(v) for k, v in sorted(counts.items())}
         return Findings(spans=spans, scores=scores)
 

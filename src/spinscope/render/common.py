@@ -63,7 +63,7 @@ def reasons(span: Span) -> list[str]:
     """Why ``span`` was marked, one string per reason, without the technique's definition (a report shows
     each definition once, in its legend). A finding merged from several layers keeps each layer's reason:
     its explanation holds them one per line or separated by " | "."""
-    definition = mark_of(span.label).definition
+    definition = mark_of(span.technique).definition
     out = []
     for part in span.explanation.replace(" | ", "\n").splitlines():
         part = part.strip()
@@ -103,10 +103,10 @@ def segments(report: Report, spans: list[Span]) -> list[Segment]:
 
 def technique_counts(report: Report) -> list[tuple[str, int, float]]:
     """(technique, number of spans, mean score), most frequent first."""
-    counts: Counter[str] = Counter(s.label for s in report.spans)
+    counts: Counter[str] = Counter(s.technique for s in report.spans)
     totals: Counter[str] = Counter()
     for s in report.spans:
-        totals[s.label] += s.score  # type: ignore[assignment]
+        totals[s.technique] += s.score  # type: ignore[assignment]
     return [(t, n, totals[t] / n) for t, n in counts.most_common()]
 
 

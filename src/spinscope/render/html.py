@@ -41,14 +41,11 @@ def _article_html(report: Report) -> str:
             out.append(f'<span class="excl" title="page clutter, not analysed: {_e(seg.excluded)}">{piece}</span>')
         elif seg.spans:
             top = max(seg.spans, key=lambda i: spans[i].score)
-            tech = cat.get(spans[top].label)
+            tech = cat.get(spans[top].technique)
             colour = tech.colour if tech else "#999"
-            badges = "".join(
-                f"<sup>{_e((cat[spans[i].label].short if spans[i].label in cat else spans[i].label)[:3])}</sup>"
-                for i in seg.spans
-                if spans[i].start == seg.start
-            )
-            labels = ", ".join(sorted({spans[i].label for i in seg.spans}))
+            starting = [spans[i].technique for i in seg.spans if spans[i].start == seg.start]
+            badges = "".join(f"<sup>{_e((cat[t].short if t in cat else t)[:3])}</sup>" for t in starting)
+            labels = ", ".join(sorted({spans[i].technique for i in seg.spans}))
             cls = "sp multi" if len(seg.spans) > 1 else "sp"
             ids = " ".join(str(i) for i in seg.spans)
             out.append(
@@ -148,7 +145,7 @@ def render_html(report: Report) -> str:
     data = report.to_dict()
     payload = {
         "spans": [
-            {"technique": s.label, "score": s.score, "explanation": s.explanation} for s in report.spans_sorted()
+            {"technique": s.technique, "score": s.score, "explanation": s.explanation} for s in report.spans_sorted()
         ],
         "definitions": {name: t.definition for name, t in catalogue().items()},
     }

@@ -7,5 +7,6 @@ from spinscope.techniques import is_ptc_technique
 
 
 def render_tsv(report: Report) -> str:
-    rows = [f"{report.id}\t{s.label}\t{s.start}\t{s.end}\n" for s in report.spans_sorted() if is_ptc_technique(s.label)]
+    spans = [s for s in report.spans_sorted() if is_ptc_technique(s.technique)]
+    rows = [f"{report.id}\t{s.technique}\t{s.start}\t{s.end}\n" for s in spans]
     return "".join(rows)

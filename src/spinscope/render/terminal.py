@@ -133,7 +133,7 @@ def _claim_lines(report: Report, n: int = 10) -> list[str]:
 
 
 def _finding_head(report: Report, s: Span) -> str:
-    m = mark_of(s.label)
+    m = mark_of(s.technique)
     return f"[{m.letter}] {m.title} {s.score:.2f}  {s.start}-{s.end}  “{report.text[s.start : s.end]}”"
 
 
@@ -184,9 +184,9 @@ def _article(report: Report, spans: list[Span]) -> Text:
         if seg.excluded is not None:
             body.append(piece, style="dim strike")
             continue
-        style = " ".join(_style(spans[i].label) for i in seg.spans)
+        style = " ".join(_style(spans[i].technique) for i in seg.spans)
         body.append(piece, style=style or None)
-        ending = [spans[i].label for i in seg.spans if spans[i].end == seg.end]
+        ending = [spans[i].technique for i in seg.spans if spans[i].end == seg.end]
         if ending:
             letters = "".join(dict.fromkeys(mark_of(label).letter for label in ending))
             body.append(f"[{letters}]", style="dim bold")
@@ -207,8 +207,8 @@ def _legend(report: Report) -> RenderableType:
 def _findings(report: Report, spans: list[Span], *, short: bool) -> RenderableType:
     rows: list[RenderableType] = []
     for s in spans:
-        m = mark_of(s.label)
-        head = _letter(s.label) + Text(f" {m.title} ", style="bold") + Text(f"{s.score:.2f}  ", style="dim")
+        m = mark_of(s.technique)
+        head = _letter(s.technique) + Text(f" {m.title} ", style="bold") + Text(f"{s.score:.2f}  ", style="dim")
         quoted = Text(f"“{report.text[s.start : s.end]}”")
         if short:
             line = head + quoted

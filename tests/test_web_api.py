@@ -460,6 +460,26 @@ def test_timed_out_analysis_stops_and_leaves_the_analyzer_sound() -> None:
     assert strip(after) == strip(before)
 
 
+def test_slow_and_silent_pages_answer_within_the_time_limit(drip: DripServer) -> None:
+    """A page that drips one byte every 0.2 s, or a server that accepts and never answers: the request is
+    answered within its time limit + 1 s, and no analysis thread is busy after the answer."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts (the kernel completes the handshake), never reads or answers
+    web = WebSettings(threads=1, request_timeout=2, allow_private=True, detectors=("lexical",), warm_up=False)
+    try:
+        with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c:
+            for target in (drip.url, f"http://127.0.0.1:{silent.getsockname()[1]}/never"):
+                t0 = time.monotonic()
+                resp = c.post("/api/analyze", json={"url": target})
+                assert time.monotonic() - t0 < 3.0
+                assert "timed out fetching" in error_of(resp, 422)
+                assert wait_for(lambda: c.get("/healthz").json()["running"] == 0, 1.0) < 0.5
+            wait_for(lambda: drip.open == 0, 1.0)
+    finally:
+        silent.close()
+
+
 def test_client_that_goes_away_cancels_its_analysis(drip: DripServer) -> None:
     web = WebSettings(threads=1, request_timeout=30, allow_private=True, detectors=("lexical",), warm_up=False)
     with serve_in_thread(web) as url, httpx.Client(base_url=url, timeout=30) as c:

@@ -260,7 +260,9 @@ def measure_open(base: str, articles: list[str], rate: float, args: argparse.Nam
     r["steal_pct"] = round(100 * (t1[1] - t0[1]) / max(1, t1[0] - t0[0]), 1)
     r["worker_cpu_shares"] = sorted((round(v / total, 2) for v in used.values()), reverse=True) if total else []
     r["load"] = (load_before, os.getloadavg()[0])
-    print("| " + " | ".join(open_row(r)) + f" | steal {r['steal_pct']}% {r['worker_cpu_shares']}", flush=True)
+    r["worker_rss_mb"] = worker_rss_mb(proc.pid)
+    print("| " + " | ".join(open_row(r)) + f" | steal {r['steal_pct']}% CPU shares {r['worker_cpu_shares']} "
+          f"RSS MB {r['worker_rss_mb']}", flush=True)
     return r
 
 
@@ -288,6 +290,20 @@ def worker_cpu(server_pid: int) -> dict[int, int]:
         if "spawn_main" in cmdline and "resource_tracker" not in cmdline:  # workers, not multiprocessing's tracker
             out[int(d.name)] = int(f[11]) + int(f[12])
     return out
+
+
+def worker_rss_mb(server_pid: int) -> list[int]:
+    """Resident memory (MB) of each worker process of the server (Linux /proc; empty elsewhere)."""
+    out = []
+    for pid in worker_cpu(server_pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                out.append(round(int(line.split()[1]) / 1024))
+    return sorted(out, reverse=True)
 
 
 def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:

@@ -98,7 +98,8 @@ def test_upload_txt_and_html(api: httpx.Client) -> None:
 
 
 def test_bad_input_gets_one_line_json_errors(api: httpx.Client) -> None:
-    assert "either" in error_of(api.post("/api/analyze", json={"text": EXAMPLE, "url": "https://example.org/"}), 422)
+    assert "ISO 8601" in error_of(api.post("/api/analyze", json={"text": EXAMPLE, "date": "soon"}), 422)
+    assert "http" in error_of(api.post("/api/analyze", json={"text": EXAMPLE, "url": "ftp://example.org/"}), 422)
     assert "'text'" in error_of(api.post("/api/analyze", json={}), 422)
     assert "empty" in error_of(api.post("/api/analyze", json={"text": "  \n "}), 422)
     error_of(api.post("/api/analyze", json={"text": 42}), 422)
@@ -615,3 +616,19 @@ def test_header_body_and_idle_time_limits() -> None:
             while chunk := s.recv(4096):
                 data += chunk
             assert b"200 OK" in data and time.monotonic() - t0 < 1.5  # kept alive, then closed when idle
+
+
+def test_text_with_url_outlet_and_date_as_metadata(api: httpx.Client) -> None:
+    """Pasted text can say where it comes from: the URL is not fetched, the outlet profile uses it."""
+    meta = {"url": "https://www.reuters.com/world/x", "date": "2024-05-01"}
+    resp = api.post("/api/analyze", json={"text": EXAMPLE, **meta})
+    assert resp.status_code == 200, resp.text
+    report = resp.json()
+    assert report["metadata"]["url"] == "https://www.reuters.com/world/x" and report["metadata"]["date"] == "2024-05-01"
+    assert report["outlet"]["domain"] == "reuters.com" and report["outlet"]["rated"]
+    named = api.post("/api/analyze", json={"text": EXAMPLE, "outlet": "BBC"}).json()
+    assert named["metadata"]["source"] == "BBC" and named["outlet"]["domain"] == "bbc.com"
+    plain = api.post("/api/analyze", json={"text": EXAMPLE}).json()
+    assert plain["outlet"] == {}  # the cache keeps reports with and without metadata apart
+    upload = api.post("/api/analyze", files={"file": ("story.txt", EXAMPLE.encode())}, data={"outlet": "reuters.com"})
+    assert upload.status_code == 200 and upload.json()["outlet"]["domain"] == "reuters.com"

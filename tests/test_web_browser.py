@@ -321,3 +321,42 @@ def test_uploaded_page_with_a_canonical_link_shows_a_rated_outlet(context: Any, 
         if outlet.get(field):
             assert label in card and str(outlet[field]) in card
     assert rec.errors == []
+
+
+def test_pasted_text_with_outlet_and_date_and_a_permalink_pasted_into_an_open_tab(
+    context: Any, server: str, tmp_path: Path
+) -> None:
+    """Pasted text can carry its outlet, date and link; the permalink keeps them; a permalink pasted into
+    the address bar of an open page (only the fragment changes) opens that analysis."""
+    page, rec = open_page(context, server)
+    page.check("#mode-text")
+    page.fill("#text-input", EXAMPLE)
+    page.locator("#meta summary").click()
+    page.fill("#meta-outlet", "reuters.com")
+    page.fill("#meta-date", "2024-05-01")
+    page.fill("#meta-url", "https://www.reuters.com/world/harbour-deal")
+    page.click("#analyze-button")
+    wait_done(page)
+    report = download_json(page)
+    assert report["metadata"]["date"] == "2024-05-01" and report["outlet"]["domain"] == "reuters.com"
+    summary = page.locator("#summary").inner_text()
+    assert "2024-05-01" in summary and "reuters.com/world/harbour-deal" in summary
+    per100 = f"{report['scores']['techniques_per_100_words']:.1f}"
+    assert f"Techniques per 100 words\n{per100}" in summary  # one decimal, like the terminal report
+    assert "without a link" not in page.locator("#panel-outlet").inner_text()
+    for quote in page.locator("#panel-quotes blockquote").all_inner_texts():  # the page draws no extra marks
+        assert quote and quote[0] not in "\"“”" and quote[-1] not in "\"“”"
+    link = page.input_value("#permalink")
+    page.screenshot(path=str(tmp_path / "spinscope-web-metadata.png"), full_page=True)
+
+    # Another article in the same tab, then the first permalink pasted into its address bar.
+    for field in ("#meta-outlet", "#meta-date", "#meta-url"):
+        page.fill(field, "")
+    analyse_text(page, "Calm Report\n\nThe committee met on Tuesday and published its minutes in full.\n")
+    assert page.input_value("#text-input").startswith("Calm Report")
+    assert "2024" not in page.locator("#summary").inner_text()
+    page.evaluate("link => { location.href = link; }", link)
+    wait_done(page)
+    page.locator("#summary", has_text="2024-05-01").wait_for(timeout=60_000)
+    assert page.input_value("#text-input") == EXAMPLE and page.input_value("#meta-outlet") == "reuters.com"
+    assert rec.errors == [], rec.errors

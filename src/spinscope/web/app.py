@@ -46,6 +46,7 @@ from spinscope.web.service import (
     Submission,
     WebError,
     has_lone_surrogate,
+    metadata_fields,
     submission_from_fields,
 )
 from spinscope.web.settings import WebSettings
@@ -116,24 +117,29 @@ MULTIPART_SCHEMA: dict[str, Any] = {
 
 
 def _analyze_request_schema() -> dict[str, Any]:
-    """One of: ``{text, title?}`` or ``{url}`` (stricter than the AnalyzeRequest model, for clients)."""
+    """One of: ``{text, title?, url?, outlet?, date?}`` or ``{url, outlet?, date?}`` (stricter than the
+    AnalyzeRequest model, for clients). Beside ``text`` the URL only names the article's address."""
     text = {"type": "string", "pattern": r"\S", "description": "The article (headline on the first line)."}
     title = {"type": "string", "description": "Headline, when it is not the first line of the text."}
     url = {"type": "string", "pattern": "^https?://[^\\s/]+", "maxLength": 2048, "description": "http(s) URL"}
+    meta_url = {**url, "description": "The article's address (metadata: not fetched)."}
+    outlet = {"type": "string", "maxLength": 200, "description": "The publisher: a domain (bbc.co.uk) or a name."}
+    date = {"type": "string", "maxLength": 64, "description": "Publication date, ISO 8601 (2024-05-01)."}
     return {
         "oneOf": [
             {
                 "type": "object",
                 "title": "Text",
-                "properties": {"text": text, "title": title},
+                "properties": {"text": text, "title": title, "url": meta_url, "outlet": outlet, "date": date},
                 "required": ["text"],
                 "additionalProperties": False,
             },
             {
                 "type": "object",
                 "title": "URL",
-                "properties": {"url": url},
+                "properties": {"url": url, "outlet": outlet, "date": date},
                 "required": ["url"],
+                "not": {"required": ["text"]},
                 "additionalProperties": False,
             },
         ]
@@ -288,7 +294,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
         async def one(index: int, item: AnalyzeRequest) -> bytes:
             try:
-                sub = submission_from_fields(item.text, item.title, item.url)
+                sub = submission_from_fields(item.text, item.title, item.url, item.outlet, item.date)
                 async with in_flight:
                     body, _ = await service.analyze(sub, request)
                 return b'{"index":%d,"status":200,"report":%s}' % (index, body)
@@ -372,13 +378,15 @@ async def _read_submission(request: Request, settings: WebSettings) -> Submissio
         form = await request.form(max_files=1, max_fields=8, max_part_size=settings.max_body_bytes)
         try:
             upload = form.get("file")
+            text, title, url, outlet, date = (form.get(k) for k in ("text", "title", "url", "outlet", "date"))
+            if any(isinstance(v, UploadFile) for v in (text, title, url, outlet, date)):
+                raise WebError(422, "put the file in the 'file' field")
             if not isinstance(upload, UploadFile):
-                text, title, url = (form.get(k) for k in ("text", "title", "url"))
-                if any(isinstance(v, UploadFile) for v in (text, title, url)):
-                    raise WebError(422, "put the file in the 'file' field")
-                return submission_from_fields(text, title, url)
+                return submission_from_fields(text, title, url, outlet, date)
+            meta_url, name, when = metadata_fields(url, outlet, date)  # a file may come with its metadata
             data = await upload.read()
-            return Submission(kind="file", data=data, filename=upload.filename or "upload.txt")
+            return Submission(kind="file", data=data, filename=upload.filename or "upload.txt",
+                              meta_url=meta_url, outlet=name, date=when)
         finally:
             await form.close()
     raw = await _json_body(request)
@@ -388,7 +396,7 @@ async def _read_submission(request: Request, settings: WebSettings) -> Submissio
         item = AnalyzeRequest.model_validate(raw)
     except ValidationError as exc:
         raise WebError(422, "invalid request: " + _describe_errors(exc.errors())) from None
-    return submission_from_fields(item.text, item.title, item.url)
+    return submission_from_fields(item.text, item.title, item.url, item.outlet, item.date)
 
 
 def _report_from_dict(raw: dict[str, Any]) -> Report:

@@ -8,13 +8,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class AnalyzeRequest(BaseModel):
-    """One article: ``text`` (optionally with a separate ``title``) or ``url``, exactly one of the two."""
+    """One article: ``text`` (optionally with a separate ``title``) or ``url``; ``outlet`` and ``date`` (and
+    ``url`` beside ``text``) describe it."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(default=None, description="The article text (headline on the first line).")
     title: str | None = Field(default=None, description="Headline, when it is not the first line of text.")
-    url: str | None = Field(default=None, description="An http(s) URL to fetch the article from.")
+    url: str | None = Field(
+        default=None,
+        description="An http(s) URL: fetched when given alone; beside 'text' it only names the article's address.",
+    )
+    outlet: str | None = Field(default=None, description="The publisher: a domain (bbc.co.uk) or a name (BBC).")
+    date: str | None = Field(default=None, description="The publication date, ISO 8601 (2024-05-01).")
 
 
 class BatchRequest(BaseModel):

@@ -112,6 +112,9 @@ class Submission:
     data: bytes = b""
     filename: str = ""
     warnings: tuple[str, ...] = ()  # what was repaired at the door (they go into the report)
+    meta_url: str = ""  # metadata given beside the article (the URL is not fetched): its address,
+    outlet: str = ""  # its publisher (a domain or a name)
+    date: str = ""  # and its publication date (ISO 8601)
 
     def cache_key(self) -> str | None:
         """A content hash, or None for URLs (a page may change between requests)."""
@@ -120,6 +123,7 @@ class Submission:
         h = hashlib.sha256()
         h.update(self.kind.encode())
         h.update("\0".join(self.warnings).encode() + b"\0")
+        h.update("\0".join((self.meta_url, self.outlet, self.date)).encode("utf-8", "surrogatepass") + b"\0")
         if self.kind == "file":
             h.update(b"\0" + self.filename.rsplit(".", 1)[-1].lower().encode() + b"\0" + self.data)
         else:
@@ -128,25 +132,54 @@ class Submission:
         return h.hexdigest()
 
 
-def submission_from_fields(text: object, title: object, url: object) -> Submission:
-    """Validate the JSON (or form) fields of one article; raises WebError with a clear message."""
-    for name, value in (("text", text), ("title", title), ("url", url)):
+def metadata_fields(url: object, outlet: object, date: object) -> tuple[str, str, str]:
+    """The metadata given beside an article (its URL, outlet, date), checked by spinscope.ingest.metadata;
+    422 on a bad value."""
+    from spinscope.errors import InputError
+    from spinscope.ingest.metadata import check_date, check_url
+
+    meta_url, name, when = (str(v or "").strip() for v in (url, outlet, date))
+    if any(has_lone_surrogate(v) for v in (meta_url, name, when)):
+        raise WebError(400, "the metadata holds invalid Unicode (a lone surrogate)")
+    if len(name) > 200:
+        raise WebError(422, "'outlet' is longer than 200 characters")
+    try:
+        if meta_url:
+            check_url(meta_url[: MAX_URL_CHARS + 1])
+        if when:
+            check_date(when[:64])
+    except InputError as exc:
+        raise WebError(422, str(exc)) from None
+    return meta_url, name, when
+
+
+def submission_from_fields(
+    text: object, title: object, url: object, outlet: object = None, date: object = None
+) -> Submission:
+    """Validate the JSON (or form) fields of one article; raises WebError with a clear message.
+
+    ``text`` with ``url``: the URL only names the article's address (nothing is fetched). ``outlet`` (a
+    domain or a name) and ``date`` (ISO 8601) may accompany any input."""
+    for name, value in (("text", text), ("title", title), ("url", url), ("outlet", outlet), ("date", date)):
         if value is not None and not isinstance(value, str):
             raise WebError(422, f"'{name}' must be a string")
     has_text = isinstance(text, str) and text.strip() != ""
     has_url = isinstance(url, str) and url.strip() != ""
-    if has_text and has_url:
-        raise WebError(422, "give either 'text' or 'url', not both")
+    if has_text:
+        if has_url and len(str(url)) > MAX_URL_CHARS:
+            raise WebError(422, f"URL longer than {MAX_URL_CHARS} characters")
+        meta_url, name, when = metadata_fields(url, outlet, date)
+        body, warnings = repair_unicode(str(text), "text")
+        head, title_warnings = repair_unicode(str(title or "").strip(), "title")
+        return Submission(kind="text", text=body, title=head, warnings=tuple(title_warnings + warnings),
+                          meta_url=meta_url, outlet=name, date=when)
     if has_url:
         if title:
             raise WebError(422, "'title' goes with 'text', not with 'url'")
         if has_lone_surrogate(url):
             raise WebError(400, "the URL holds invalid Unicode (a lone surrogate)")
-        return Submission(kind="url", url=str(url).strip())
-    if has_text:
-        body, warnings = repair_unicode(str(text), "text")
-        head, title_warnings = repair_unicode(str(title or "").strip(), "title")
-        return Submission(kind="text", text=body, title=head, warnings=tuple(title_warnings + warnings))
+        _, name, when = metadata_fields(None, outlet, date)
+        return Submission(kind="url", url=str(url).strip(), outlet=name, date=when)
     if text is not None:
         raise WebError(422, "the article text is empty")
     raise WebError(422, "give the article as 'text' (optionally with 'title') or as 'url'")
@@ -543,6 +576,14 @@ class AnalysisService:
 
     def read(self, submission: Submission, fetch_deadline: float | None = None,
              cancel: threading.Event | None = None) -> Article:
+        from spinscope.ingest.metadata import with_metadata
+
+        article = self._read(submission, fetch_deadline, cancel)
+        return with_metadata(
+            article, url=submission.meta_url or None, outlet=submission.outlet or None, date=submission.date or None
+        )
+
+    def _read(self, submission: Submission, fetch_deadline: float | None, cancel: threading.Event | None) -> Article:
         if submission.kind == "text":
             return self._article_from_text(submission.text, submission.title, submission.warnings)
         if submission.kind == "url":

@@ -9,6 +9,7 @@
     hidden: new Set(), // technique names switched off
     input: null, // what was submitted, for the permalink
     selected: null, // index of the span whose explanation is shown
+    code: null, // the permalink fragment of the analysis on the page
   };
 
   const $ = (id) => document.getElementById(id);
@@ -45,6 +46,17 @@
   function paint(node, tech) {
     node.style.setProperty("--c", tech.colour);
     node.classList.add("pat-" + tech.pattern);
+  }
+
+  /* A quotation without the quotation marks around it: the page draws the quote itself, so marks that
+     the detector kept in the text would be doubled. */
+  const QUOTE_MARKS = "\"'“”‘’«»„";
+  function unquote(text) {
+    let a = 0, b = String(text).length;
+    const t = String(text);
+    while (a < b && (QUOTE_MARKS.includes(t[a]) || /\s/.test(t[a]))) a++;
+    while (b > a && (QUOTE_MARKS.includes(t[b - 1]) || /\s/.test(t[b - 1]))) b--;
+    return t.slice(a, b);
   }
 
   function fmt(value) {
@@ -101,6 +113,7 @@
   function showMode() {
     const mode = currentMode();
     for (const m of ["text", "file", "url"]) $("panel-mode-" + m).hidden = m !== mode;
+    $("meta-url-field").hidden = mode === "url"; // a fetched page has its own address
   }
 
   function buildRequest() {
@@ -113,15 +126,18 @@
       if (maxChars && text.length + title.length > maxChars) {
         throw new Error("The article is longer than " + maxChars + " characters.");
       }
-      const body = title ? { title: title, text: text } : { text: text };
+      const meta = metadata(true);
+      const body = Object.assign(title ? { title: title, text: text } : { text: text }, meta);
       return { init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
-               input: { k: "text", t: text, h: title } };
+               input: Object.assign({ k: "text", t: text, h: title }, metaInput(meta)) };
     }
     if (mode === "url") {
       const url = $("url-input").value.trim();
       if (!/^https?:\/\/\S+$/i.test(url)) throw new Error("Give a link starting with http:// or https://.");
-      return { init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ url: url }) },
-               input: { k: "url", u: url } };
+      const meta = metadata(false);
+      const body = Object.assign({ url: url }, meta);
+      return { init: { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
+               input: Object.assign({ k: "url", u: url }, metaInput(meta)) };
     }
     const file = $("file-input").files[0];
     if (!file) throw new Error("Choose a .txt or .html file first.");
@@ -129,7 +145,34 @@
     if (maxBytes && file.size > maxBytes) throw new Error("The file is larger than " + maxBytes + " bytes.");
     const form = new FormData();
     form.append("file", file, file.name);
-    return { init: { method: "POST", body: form }, input: { k: "file" } };
+    const meta = metadata(true);
+    for (const [k, v] of Object.entries(meta)) form.append(k, v);
+    return { init: { method: "POST", body: form }, input: Object.assign({ k: "file" }, metaInput(meta)) };
+  }
+
+  /* Where the article comes from (optional): its link (not fetched) for pasted text or a file, its outlet
+     and its publication date for any input. Only filled fields are sent. */
+  function metadata(withLink) {
+    const out = {};
+    const link = $("meta-url").value.trim();
+    const outlet = $("meta-outlet").value.trim();
+    const date = $("meta-date").value.trim();
+    if (withLink && link) {
+      if (!/^https?:\/\/\S+$/i.test(link)) throw new Error("The article's link must start with http:// or https://.");
+      out.url = link;
+    }
+    if (outlet) out.outlet = outlet;
+    if (date) out.date = date;
+    return out;
+  }
+
+  /* The metadata in a permalink's input: o(utlet), d(ate), l(ink). */
+  function metaInput(meta) {
+    const out = {};
+    if (meta.outlet) out.o = meta.outlet;
+    if (meta.date) out.d = meta.date;
+    if (meta.url) out.l = meta.url;
+    return out;
   }
 
   async function analyse(event) {
@@ -158,7 +201,8 @@
       state.report = report;
       state.hidden.clear();
       state.selected = null;
-      state.input = request.input.k === "file" ? { k: "text", t: report.text, h: "" } : request.input;
+      state.input = request.input.k === "file" ? Object.assign({}, request.input, { k: "text", t: report.text, h: "" })
+        : request.input;
       render();
       const degraded = report.degraded || [];
       if (degraded.length) {
@@ -201,9 +245,12 @@
     const dl = el("dl", { class: "scores" });
     const add = (k, v) => dl.append(el("dt", {}, k), el("dd", {}, v));
     if (r.title) add("Headline", r.title);
-    if (r.metadata && r.metadata.url) add("Link", r.metadata.url);
+    const meta = r.metadata || {};
+    if (meta.url) add("Link", meta.url);
+    if (meta.source) add("Outlet", meta.source);
+    if (meta.date) add("Published", meta.date);
     if (typeof scores.persuasion === "number") add("Persuasion score", Math.round(scores.persuasion * 100) + " / 100");
-    if (typeof scores.techniques_per_100_words === "number") add("Techniques per 100 words", fmt(scores.techniques_per_100_words));
+    if (typeof scores.techniques_per_100_words === "number") add("Techniques per 100 words", scores.techniques_per_100_words.toFixed(1));
     if (typeof scores.words === "number") add("Words analysed", fmt(scores.words));
     add("Highlights", String(r.spans.length));
     if (r.language) add("Language", r.language);
@@ -483,7 +530,7 @@
     const speech = quotes.filter((q) => q.kind === "speech");
     const ordered = speech.concat(quotes.filter((q) => q.kind !== "speech"));
     for (const q of ordered) {
-      const li = el("li", {}, el("blockquote", {}, q.text));
+      const li = el("li", {}, el("blockquote", {}, unquote(q.text)));
       if (q.kind === "speech") {
         const sp = q.speaker;
         const who = sp && sp.name ? sp.name + (sp.role ? ", " + sp.role : "") : "speaker unknown";
@@ -626,6 +673,7 @@
   async function updatePermalink() {
     if (!state.input) return;
     const code = await encodeInput(state.input);
+    state.code = code;
     const link = location.origin + location.pathname + "#a=" + code;
     $("permalink").value = link;
     history.replaceState(null, "", "#a=" + code);
@@ -645,9 +693,12 @@
 
   async function openPermalink() {
     const m = /^#a=([A-Za-z0-9._-]+)$/.exec(location.hash);
-    if (!m) return;
+    if (!m || m[1] === state.code) return; // nothing to open, or the analysis already on the page
     try {
       const input = await decodeInput(m[1]);
+      $("meta-outlet").value = typeof input.o === "string" ? input.o : "";
+      $("meta-date").value = typeof input.d === "string" ? input.d : "";
+      $("meta-url").value = typeof input.l === "string" ? input.l : "";
       if (input.k === "url" && typeof input.u === "string") {
         $("mode-url").checked = true;
         $("url-input").value = input.u;
@@ -693,6 +744,8 @@
     showMode();
     await loadTechniques();
     document.body.dataset.ready = "true";
+    // A permalink pasted into the address bar of an open page changes only the fragment: open it too.
+    window.addEventListener("hashchange", openPermalink);
     await openPermalink();
   }
 

@@ -632,3 +632,18 @@ def test_text_with_url_outlet_and_date_as_metadata(api: httpx.Client) -> None:
     assert plain["outlet"] == {}  # the cache keeps reports with and without metadata apart
     upload = api.post("/api/analyze", files={"file": ("story.txt", EXAMPLE.encode())}, data={"outlet": "reuters.com"})
     assert upload.status_code == 200 and upload.json()["outlet"]["domain"] == "reuters.com"
+
+
+def test_host_and_origin_parsing() -> None:
+    from spinscope.web.security import same_origin, split_host
+
+    assert split_host("Example.ORG:8080") == ("example.org", "8080")
+    assert split_host("[::1]:8000") == ("::1", "8000") and split_host("[::1]") == ("::1", "")
+    assert split_host("::1") == ("::1", "") and split_host("localhost") == ("localhost", "")
+    assert same_origin("http://127.0.0.1:8000", "127.0.0.1:8000")
+    assert same_origin("https://example.org", "example.org") and same_origin("http://example.org", "example.org:80")
+    assert same_origin("http://[::1]:8000", "[::1]:8000")
+    assert not same_origin("http://127.0.0.1:8001", "127.0.0.1:8000")
+    assert not same_origin("https://example.org", "example.org:80")  # https defaults to 443
+    assert not same_origin("http://example.org.attacker.example", "example.org")
+    assert not same_origin("null", "example.org") and not same_origin("http://x:99999", "x:99999")

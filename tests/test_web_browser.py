@@ -360,3 +360,49 @@ def test_pasted_text_with_outlet_and_date_and_a_permalink_pasted_into_an_open_ta
     page.locator("#summary", has_text="2024-05-01").wait_for(timeout=60_000)
     assert page.input_value("#text-input") == EXAMPLE and page.input_value("#meta-outlet") == "reuters.com"
     assert rec.errors == [], rec.errors
+
+
+def test_static_html_report_reads_like_the_web_page(context: Any, tmp_path: Path) -> None:
+    """The exported report: legend and article first, the web page's letters and patterns, one tab stop per
+    place where a finding starts (not one per overlap piece), technique toggles, print styles, no console error."""
+    import spinscope
+    from spinscope.render.common import mark_of
+    from spinscope.render.html import render_html
+
+    report = spinscope.analyze(text=EXAMPLE)
+    out = tmp_path / "report.html"
+    out.write_text(render_html(report), encoding="utf-8")
+    page = context.new_page()
+    rec = PageRecorder(page)
+    page.goto(out.as_uri())
+    legend_y = page.locator(".legend").bounding_box()["y"]
+    article_y = page.locator(".article").bounding_box()["y"]
+    assert legend_y < article_y < 1000  # the article starts on the first screen, after the legend
+    names = page.locator(".legend-items b").all_inner_texts()
+    assert names and all("_" not in n for n in names) and "Loaded Language" in names
+    letters = page.locator(".legend-items .swatch").all_inner_texts()
+    assert sorted(letters) == sorted({mark_of(s.technique).letter for s in report.spans})  # as on the web page
+    starts = {s.start for s in report.spans}
+    assert page.locator(".article mark[tabindex='0']").count() == len(starts)
+    assert page.locator(".article").evaluate("e => e.textContent") == report.text  # letters are CSS content
+
+    page.locator(".article mark[tabindex='0']").first.click()
+    explain = page.locator("#explain").inner_text()
+    assert "Definition:" in explain and "score" in explain
+
+    loaded = [i for i, s in enumerate(report.spans_sorted()) if s.technique == "Loaded_Language"]
+    page.locator(".legend input[data-technique='Loaded_Language']").uncheck()
+    only_loaded = page.eval_on_selector_all(
+        ".article mark[data-s]", "ms => ms.filter(m => m.classList.contains('off')).map(m => m.dataset.s)"
+    )
+    assert only_loaded and all(int(i) in loaded for item in only_loaded for i in item.split())
+    assert page.locator(".findings li[data-technique='Loaded_Language']:visible").count() == 0
+    page.locator("#show-all").click()
+    assert page.locator(".article mark.off").count() == 0
+    page.screenshot(path=str(tmp_path / "spinscope-report.png"), full_page=False)
+
+    page.emulate_media(media="print")
+    assert not page.locator(".legend input").first.is_visible() and not page.locator("#explain").is_visible()
+    assert page.locator(".findings").is_visible()
+    page.screenshot(path=str(tmp_path / "spinscope-report-print.png"), full_page=True)
+    assert rec.errors == [], rec.errors

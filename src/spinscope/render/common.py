@@ -13,6 +13,7 @@ from spinscope.report import Report
 from spinscope.spans import Span
 from spinscope.techniques import catalogue
 
+QUOTE_MARKS = "\"'“”‘’«»„"
 PATTERNS = ("solid", "dashed", "dotted", "double", "wavy")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -130,3 +131,56 @@ def summary_line(report: Report) -> str:
         f"per 100 words, persuasion {sc.get('persuasion', 0):.2f} (share of sentences with a technique, "
         f"score-weighted); {count_noun(len(report.excluded), 'clutter region')} excluded"
     )
+
+
+def unquote(text: str) -> str:
+    """A quotation without the quotation marks around it (the report adds its own)."""
+    return text.strip().strip(QUOTE_MARKS).strip()
+
+
+def top_techniques(report: Report, n: int = 4) -> str:
+    """"Most frequent: Loaded Language 14 · Doubt 5 · …" (empty when nothing was found)."""
+    counts = technique_counts(report)
+    if not counts:
+        return ""
+    shown = " · ".join(f"{mark_of(label).title} {k}" for label, k, _ in counts[:n])
+    more = f" · {count_noun(len(counts) - n, 'other technique')}" if len(counts) > n else ""
+    return f"Most frequent: {shown}{more}"
+
+
+def headline_lines(report: Report, *, short: bool = False) -> list[str]:
+    """The headline check as lines of text (one line when ``short``)."""
+    h = report.headline
+    if not h:
+        return []
+    cb = h.get("clickbait") or {}
+    st = h.get("stance") or {}
+    unsupported = [str(u.get("term", "")) for u in h.get("unsupported_terms", [])]
+    if short:
+        parts = []
+        if "probability" in cb:
+            parts.append(f"clickbait {cb['probability']:.0%}")
+        if st.get("label"):
+            parts.append(f"body vs headline: {st['label']}")
+        if unsupported:
+            parts.append(f"unsupported: {', '.join(unsupported)}")
+        if not parts and h.get("reason"):
+            parts.append(f"not available ({h['reason']})")
+        return [f"Headline check: {'; '.join(parts)}"] if parts else []
+    out = []
+    if "probability" in cb:
+        cues = [str(c.get("cue", "")) for c in cb.get("cues", [])]
+        out.append(f"Clickbait: {cb['probability']:.0%}" + (f" (cues: {', '.join(cues)})" if cues else ""))
+    if st.get("label"):
+        probs = st.get("probabilities") or {}
+        detail = "  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")" if probs else ""
+        out.append(f"Body vs headline: {st['label']}{detail}")
+    for ev in st.get("evidence", [])[:3]:
+        out.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}")
+    if unsupported:
+        out.append(f"Headline terms the body never supports: {', '.join(unsupported)}")
+    if h.get("note"):
+        out.append(str(h["note"]))
+    if not out and h.get("reason"):
+        out.append(f"Headline check not available: {h['reason']}")
+    return out

@@ -17,18 +17,20 @@ from rich.text import Text
 
 from spinscope.render.common import (
     count_noun,
+    headline_lines,
     mark_of,
     outlet_profile,
     reasons,
     segments,
     summary_line,
     technique_counts,
+    top_techniques,
+    unquote,
 )
 from spinscope.report import Report
 from spinscope.spans import Span
 
 # Techniques drawn as a background (they are mostly single words); the others are underlined in their colour.
-QUOTE_MARKS = "\"'“”‘’«»„"
 _BACKGROUND = ("Loaded_Language", "Exaggeration,Minimisation", "Thought-terminating_Cliches")
 
 
@@ -39,54 +41,6 @@ def _style(label: str) -> str:
 
 def _letter(label: str) -> Text:
     return Text(f"[{mark_of(label).letter}]", style=f"bold {mark_of(label).colour}")
-
-
-def top_techniques(report: Report, n: int = 4) -> str:
-    """"Most frequent: Loaded Language 14 · Doubt 5 · …" (empty when nothing was found)."""
-    counts = technique_counts(report)
-    if not counts:
-        return ""
-    shown = " · ".join(f"{mark_of(label).title} {k}" for label, k, _ in counts[:n])
-    more = f" · {count_noun(len(counts) - n, 'other technique')}" if len(counts) > n else ""
-    return f"Most frequent: {shown}{more}"
-
-
-def headline_lines(report: Report, *, short: bool = False) -> list[str]:
-    """The headline check as lines of text (one line when ``short``)."""
-    h = report.headline
-    if not h:
-        return []
-    cb = h.get("clickbait") or {}
-    st = h.get("stance") or {}
-    unsupported = [str(u.get("term", "")) for u in h.get("unsupported_terms", [])]
-    if short:
-        parts = []
-        if "probability" in cb:
-            parts.append(f"clickbait {cb['probability']:.0%}")
-        if st.get("label"):
-            parts.append(f"body vs headline: {st['label']}")
-        if unsupported:
-            parts.append(f"unsupported: {', '.join(unsupported)}")
-        if not parts and h.get("reason"):
-            parts.append(f"not available ({h['reason']})")
-        return [f"Headline check: {'; '.join(parts)}"] if parts else []
-    out = []
-    if "probability" in cb:
-        cues = [str(c.get("cue", "")) for c in cb.get("cues", [])]
-        out.append(f"Clickbait: {cb['probability']:.0%}" + (f" (cues: {', '.join(cues)})" if cues else ""))
-    if st.get("label"):
-        probs = st.get("probabilities") or {}
-        detail = "  (" + ", ".join(f"{k} {v:.0%}" for k, v in probs.items()) + ")" if probs else ""
-        out.append(f"Body vs headline: {st['label']}{detail}")
-    for ev in st.get("evidence", [])[:3]:
-        out.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}")
-    if unsupported:
-        out.append(f"Headline terms the body never supports: {', '.join(unsupported)}")
-    if h.get("note"):
-        out.append(str(h["note"]))
-    if not out and h.get("reason"):
-        out.append(f"Headline check not available: {h['reason']}")
-    return out
 
 
 def outlet_line(report: Report) -> str | None:
@@ -103,11 +57,6 @@ def outlet_line(report: Report) -> str | None:
 def _source_kind(source: dict[str, Any]) -> str:
     kind = str(source.get("kind", ""))
     return f"{kind}, anonymous" if source.get("anonymous") and kind != "anonymous" else kind
-
-
-def unquote(text: str) -> str:
-    """A quotation without the quotation marks around it (the report adds its own)."""
-    return text.strip().strip(QUOTE_MARKS).strip()
 
 
 def _quote_lines(report: Report) -> list[str]:

@@ -25,7 +25,6 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinscope.report import Report
-from spinscope.techniques import catalogue
 from spinscope.web.schemas import (
     AnalyzeRequest,
     BatchOut,
@@ -53,8 +52,6 @@ from spinscope.web.settings import WebSettings
 
 log = logging.getLogger("spinscope.web")
 
-PATTERNS = ("solid", "dashed", "dotted", "double", "wavy")
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # The HTML export may hold inline styles of the standalone report; it never runs our scripts.
 EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
@@ -68,21 +65,17 @@ def _version() -> str:
 
 
 def techniques_payload() -> dict[str, Any]:
-    """The catalogue with a letter and an underline pattern per technique (colour is never the only cue)."""
-    out = []
-    for i, t in enumerate(catalogue().values()):
-        out.append(
-            {
-                "name": t.name,
-                "short": t.short,
-                "ptc": t.ptc,
-                "colour": t.colour,
-                "letter": LETTERS[i % len(LETTERS)],
-                "pattern": PATTERNS[i % len(PATTERNS)],
-                "definition": t.definition,
-            }
-        )
-    return {"techniques": out}
+    """The catalogue with a letter and an underline pattern per technique (colour is never the only cue);
+    the same marks as the terminal and HTML reports (spinscope.render.common.marks)."""
+    from spinscope.render.common import marks
+
+    return {
+        "techniques": [
+            {"name": m.name, "short": m.short, "ptc": m.ptc, "colour": m.colour, "letter": m.letter,
+             "pattern": m.pattern, "definition": m.definition}
+            for m in marks().values()
+        ]
+    }
 
 
 def _error(status: int, message: str) -> Response:

@@ -271,3 +271,35 @@ def test_metadata_flags_describe_a_text_file(tmp_path: Path) -> None:
     for flag, value, message in (("--date", "yesterday", "ISO 8601"), ("--url", "ftp://x", "http(s)")):
         bad = run_cli("analyze", str(src), flag, value)
         assert bad.code == 2 and message in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+def test_a_finding_merged_from_several_layers_shows_every_reason() -> None:
+    """A merged finding (spinscope.merge: "+"-joined detectors, "Also from the … layer:" reasons) shows each
+    layer's reason once, without repeating the technique's definition, in the terminal and HTML reports."""
+    from spinscope.analyzer import Analyzer
+    from spinscope.config import Options
+    from spinscope.render.common import reasons
+    from spinscope.render.html import render_html
+    from spinscope.render.terminal import render_plain
+    from spinscope.spans import Span
+    from spinscope.techniques import definition
+
+    text = "Council Vote\n\nWhy did she hide it? The council voted on Monday after a long debate.\n"
+    report = Analyzer(Options(detectors=("lexical",))).analyze(text)
+    start = text.index("Why")
+    merged = Span(
+        start, start + len("Why did she hide it?"), "Doubt", 0.68,
+        "A rhetorical question (“Why did…?”) that raises doubt without answering it. Also from the techniques "
+        f"model: {definition('Doubt')} Model: span confidence 0.59, strongest cues “Why”, “did”.",
+        "rhetoric+techniques",
+    )
+    report.spans = [merged]
+    assert reasons(merged) == [
+        "A rhetorical question (“Why did…?”) that raises doubt without answering it.",
+        "Also from the techniques model: Model: span confidence 0.59, strongest cues “Why”, “did”.",
+    ]
+    plain = render_plain(report)
+    assert plain.count("raises doubt without answering it") == 1 and "span confidence 0.59" in plain
+    assert plain.count(definition("Doubt")) == 1 and "(rhetoric + techniques)" in plain  # definition: legend only
+    page = render_html(report)
+    assert "rhetoric + techniques" in page and "span confidence 0.59" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,18 +61,23 @@ def mark_of(label: str) -> Mark:
     return marks().get(label) or Mark(label, display_name(label), label, "?", "solid", "#777777", "", False)
 
 
+# A finding merged from several layers (spinscope.merge) says "…. Also from the lexical layer: …": one reason each.
+_ALSO = re.compile(r"\s+(?=Also from the [^:]{1,40}: )")
+
+
 def reasons(span: Span) -> list[str]:
     """Why ``span`` was marked, one string per reason, without the technique's definition (a report shows
     each definition once, in its legend). A finding merged from several layers keeps each layer's reason:
-    its explanation holds them one per line or separated by " | "."""
+    its explanation holds them as "… Also from the <layer>: …", one per line, or separated by " | "."""
     definition = mark_of(span.technique).definition
-    out = []
-    for part in span.explanation.replace(" | ", "\n").splitlines():
-        part = part.strip()
-        if definition and part.startswith(definition):
-            part = part[len(definition) :].strip()
-        if part and part not in out:
-            out.append(part)
+    out: list[str] = []
+    for line in span.explanation.replace(" | ", "\n").splitlines():
+        for part in _ALSO.split(line):
+            if definition:
+                part = part.replace(definition, "")
+            part = " ".join(part.split())
+            if part and part not in out:
+                out.append(part)
     return out
 
 
@@ -184,3 +190,8 @@ def headline_lines(report: Report, *, short: bool = False) -> list[str]:
     if not out and h.get("reason"):
         out.append(f"Headline check not available: {h['reason']}")
     return out
+
+
+def layers(span: Span) -> str:
+    """The layers that found ``span``: "techniques", or "rhetoric + techniques" for a merged finding."""
+    return " + ".join(d for d in span.detector.split("+") if d)

@@ -23,6 +23,7 @@ from spinscope.render.common import (
     QUOTE_MARKS,
     count_noun,
     headline_lines,
+    layers,
     mark_of,
     outlet_profile,
     reasons,
@@ -186,7 +187,8 @@ def _findings(report: Report, spans: list[Span]) -> str:
         rows.append(
             f'<li data-i="{i}" data-technique="{_e(s.technique)}"><span class="swatch pat-{m.pattern}" '
             f'style="--c:{_e(m.colour)}" aria-hidden="true">{_e(m.letter)}</span> <b>{_e(m.title)}</b> '
-            f'<span class="muted">{s.score:.2f} · {s.start}–{s.end}</span> <q>{quoted}</q><ul>{why}</ul></li>'
+            f'<span class="muted">{s.score:.2f} · {s.start}–{s.end} · {_e(layers(s))}</span> <q>{quoted}</q>'
+            f"<ul>{why}</ul></li>"
         )
     return f'<section class="findings"><h2>Findings ({len(spans)})</h2><ol>{"".join(rows)}</ol></section>'
 
@@ -197,7 +199,8 @@ def render_html(report: Report) -> str:
     marks = {s.technique: mark_of(s.technique) for s in spans}
     payload = {
         "spans": [
-            {"technique": s.technique, "score": s.score, "start": s.start, "end": s.end, "reasons": reasons(s)}
+            {"technique": s.technique, "score": s.score, "start": s.start, "end": s.end, "reasons": reasons(s),
+             "layers": layers(s)}
             for s in spans
         ],
         "techniques": {

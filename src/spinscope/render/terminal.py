@@ -18,6 +18,7 @@ from rich.text import Text
 from spinscope.render.common import (
     count_noun,
     headline_lines,
+    layers,
     mark_of,
     outlet_profile,
     reasons,
@@ -81,9 +82,10 @@ def _claim_lines(report: Report, n: int = 10) -> list[str]:
     ]
 
 
-def _finding_head(report: Report, s: Span) -> str:
+def _finding_head(report: Report, s: Span, *, short: bool = False) -> str:
     m = mark_of(s.technique)
-    return f"[{m.letter}] {m.title} {s.score:.2f}  {s.start}-{s.end}  “{report.text[s.start : s.end]}”"
+    found_by = "" if short else f"  ({layers(s)})"
+    return f"[{m.letter}] {m.title} {s.score:.2f}  {s.start}-{s.end}  “{report.text[s.start : s.end]}”{found_by}"
 
 
 # ------------------------------------------------------------------------------------------ plain text
@@ -107,7 +109,7 @@ def render_plain(report: Report, *, short: bool = False) -> str:
             out.append(f"  [{m.letter}] {m.title}, {count_noun(n, 'span')}: {m.definition}")
     out += ["", "Findings ([letter] technique score, start-end, text, then why):"]
     for s in spans:
-        out.append("  " + _finding_head(report, s))
+        out.append("  " + _finding_head(report, s, short=short))
         if not short:
             out += [f"      {r}" for r in reasons(s)]
     sections = [("Quotes (speaker: quote)", _quote_lines(report)), ("Sources", _source_lines(report))]
@@ -164,7 +166,7 @@ def _findings(report: Report, spans: list[Span], *, short: bool) -> RenderableTy
             line.no_wrap, line.overflow = True, "ellipsis"
             rows.append(line)
             continue
-        rows.append(head + Text(f"{s.start}-{s.end}  ", style="dim") + quoted)
+        rows.append(head + Text(f"{s.start}-{s.end}  ", style="dim") + quoted + Text(f"  ({layers(s)})", style="dim"))
         for r in reasons(s):
             rows.append(Padding(Text(r, style="italic"), (0, 0, 0, 4)))
     return Panel(Group(*rows), title=f"Findings ({len(spans)})", title_align="left")

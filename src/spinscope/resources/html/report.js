@@ -36,6 +36,7 @@ function show(m){
   list.forEach(function(i){
     var s=spans[i],t=techs[s.technique],d=el('div',undefined,'detail');
     d.appendChild(el('h4','['+t.letter+'] '+t.title+' \u00b7 score '+Math.round(s.score*100)+' / 100'));
+    if(s.layers)d.appendChild(el('p','Found by: '+s.layers,'muted'));
     d.appendChild(el('p','Definition: '+t.definition));
     var ul=el('ul');
     s.reasons.forEach(function(r){ul.appendChild(el('li',r));});

@@ -125,3 +125,58 @@ def test_a_sentence_opener_is_not_the_speaker() -> None:
         "against repealing Obamacare, and accused him of sending the dossier to the FBI.\n"
     )
     assert [q["speaker"]["name"] for q in quotes(text)] == ["Trump"]
+
+
+def test_stray_closing_mark_makes_no_quote() -> None:
+    """A closing mark with no opening one and no attribution is a typo, not a quote of the whole sentence."""
+    qs = quotes("Title\nYonhap suggest Kim is suffering from gout, diabetes and high blood pressure\".\n")
+    assert qs == []
+    qs = quotes('Title\nWe recovered the weapon and expect an arrest," Inspector James Hall said.\n')
+    assert qs and qs[0]["broken"] == "missing_open"  # repaired: an attribution follows the mark
+
+
+def test_titles_slogans_and_labels() -> None:
+    text = (
+        "Title\nBebe Rexha sang John Lennon's \"Imagine,\" and the crowd cheered.\n"
+        "He was interviewed on the \"Meet the Press\" programme after the vote.\n"
+        "It claimed that the “Welcome To The Jungle” singer was found dead.\n"
+        "The words “London is open” rang in the new year.\n"
+        "Fans shared today's “Axl Rose is dead” prank all day.\n"
+        "Critics say the bank's \"forward guidance\" has confused markets.\n"
+    )
+    kinds = {q["text"]: (q["kind"], q["speaker"]) for q in quotes(text)}
+    assert kinds["Imagine,"] == ("title", None)
+    assert kinds["Meet the Press"] == ("title", None)
+    assert kinds["Welcome To The Jungle"] == ("title", None)
+    assert kinds["London is open"] == ("slogan", None)
+    assert kinds["Axl Rose is dead"] == ("scare", None)
+    assert kinds["forward guidance"][0] == "scare"
+
+
+def test_attributed_partial_quote_is_speech() -> None:
+    qs = quotes("Title\nMohammed Islam told New York that his net worth is in the “high eight figures,” not more.\n")
+    assert qs[0]["kind"] == "speech" and qs[0]["speaker"]["name"] == "Mohammed Islam"
+
+
+def test_pronoun_prefers_the_current_speaker_and_skips_names_in_quotes() -> None:
+    text = (
+        "Title\nMark Oberholtzer said he traded in the truck three years ago.\n"
+        "Derek Duckett, a coordinator for Texas City, said he was unaware of any threats.\n"
+        "Oberholtzer said he did not know what to do. He just wanted the public to know.\n"
+        "“I just want it to go away,” he said.\n"
+        "Michael Brown has now told CNBC’s Scott Wapner that he did not make $72 million.\n"
+        "“The attention is not what we expected,” he told Wapner.\n"
+        "Anna Lee wrote: “John Smith never called me back.” She added: “It was a lie.”\n"
+    )
+    speakers = [q["speaker"]["name"] for q in quotes(text)]
+    assert speakers == ["Mark Oberholtzer", "Michael Brown", "Anna Lee", "Anna Lee"]
+
+
+def test_title_abbreviation_does_not_cut_the_name() -> None:
+    qs = quotes('Title\n"The apartment was clean," said Det. James Patterson, of the police department.\n')
+    assert qs[0]["speaker"]["name"].endswith("James Patterson")
+
+
+def test_cue_word_used_as_a_noun_is_no_cue() -> None:
+    qs = quotes("Title\nBy Tuesday his firm had received a thousand calls about it. “A few are ugly,” he said.\n")
+    assert qs[0]["speaker"] is None or qs[0]["speaker"]["name"] != "a thousand"

@@ -134,7 +134,8 @@ SAY = (
     r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
 )
 TITLES = (
-    r"Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Sir|Dame|Lord|Lady|President|"
+    r"Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Sir|Dame|Lord|Lady|Det|Insp|Supt|Cmdr|"
+    r"Cpl|Pvt|Adm|Amb|Atty|President|"
     r"Vice President|Prime Minister|Foreign Minister|Defence Minister|Defense Secretary|Minister|Secretary|"
     r"Senator|Governor|Mayor|Chancellor|Judge|Justice|Ambassador|General|Chief|Commissioner|Director|"
     r"Representative|Congressman|Congresswoman|King|Queen|Pope|Sheikh|Cardinal|Inspector|Detective|"
@@ -242,6 +243,11 @@ _INVERTIBLE = frozenset(
 _ROLE_LIKE = re.compile(
     r"(?:an?|the|his|her|its|their|one|former|chief|senior|deputy|acting|[A-Z][\w’'\-]*[’']s|\d{1,3})\b"
 )
+# a cue word used as a noun: "a thousand calls", "the reports", "phone calls", "his claims"
+_NOUN_USE = re.compile(
+    r"\b(?i:a|an|the|his|her|its|their|our|my|your|these|those|hundreds?|thousands?|millions?|dozens?|numerous|"
+    r"phone|media|news|false|recent|unconfirmed|such|\d[\d,]*)\s+$"
+)
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
 # "Yvette Cooper, who leads a group that includes Oliver Letwin, said": a relative clause between the
 # subject and the verb describes the subject; names inside it are not the speaker.
@@ -249,7 +255,8 @@ _REL_HEAD_LOWER = 3  # lower-case words allowed in the subject before such a cla
 _REL_CLAUSE_END = re.compile(r",\s*(?:who|whose|whom)\b[^\"“”]*,\s*$")
 _APPOS_END = re.compile(r",\s*([^,\"“”]{1,90}),\s*(?:(?:has|had|also|later|then|previously|once|again)\s+)?$")
 _ADVERB_END = re.compile(
-    r"(?:\s+(?:\w+ly|also|later|then|first|has|had|have|previously|once|again|would|will|not|never|yet|already|"
+    r"(?:\s+(?:\w+ly|also|later|then|first|has|had|have|previously|once|again|would|will|not|never|yet|already|now|"
+    r"still|since|"
     r"did|does|do|has also|had earlier|on \w+day|last week|on Twitter|in a statement))+\s*$"
 )
 _MALE = re.compile(
@@ -377,6 +384,18 @@ def first_names() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def surnames() -> frozenset[str]:
+    """The 88,799 surnames of the 1990 US Census list in the ``names`` package (empty when not installed)."""
+    try:
+        from importlib.resources import files
+
+        body = files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    except (ImportError, OSError, ValueError):
+        return frozenset()
+    return frozenset(line.split()[0].capitalize() for line in body.splitlines() if line.strip())
+
+
 def gender_of(name: str) -> str | None:
     """"m" or "f" from a title, a gendered role word or the given name ("Sen. Jane Doe"), else None."""
     if _FEMALE.search(name):
@@ -498,15 +517,33 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
     )
 
 
+_TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
+
+
+def _joined_at_titles(text: str, sents: list[Region]) -> list[Region]:
+    """Sentences with those cut after a title's abbreviation ("… said Det." + "James Patterson, of …") joined
+    to the next one in the same paragraph."""
+    out: list[Region] = []
+    for sent in sents:
+        prev = out[-1] if out else None
+        cut = prev is not None and _TITLE_STOP.search(text[prev.start : prev.end].rstrip()) is not None
+        if prev is not None and cut and "\n" not in text[prev.end : sent.start]:
+            out[-1] = Region(prev.start, sent.end)
+        else:
+            out.append(sent)
+    return out
+
+
 def attributions_in(article: Article, context: Context) -> list[Attribution]:
     """Every attribution cue in the analysable sentences, with pronouns resolved where clear."""
     text = article.text
     out: list[Attribution] = []
-    for sent in sentence_regions(article):
+    for sent in _joined_at_titles(text, sentence_regions(article)):
         for v in _VERB.finditer(text, sent.start, sent.end):
             verb = v.group(0).lower()
             att: Attribution | None = None
-            if _inside_quote(text, sent.start, v.start()):
+            noun = _NOUN_USE.search(text, max(sent.start, v.start() - 30), v.start())
+            if noun or _inside_quote(text, sent.start, v.start()):
                 continue
             if verb == "according to" or verb.startswith("cit"):
                 m = re.match(rf"\s+(?:(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
@@ -551,8 +588,42 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                         att.verb_start, att.verb_end = v.start(), v.end()
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
-    _resolve(out, _person_mentions(article, context, out), quote_regions(text))
+    mentions = _person_mentions(article, context, out)
+    out = [a for a in out if not _not_a_name(text, a, mentions)]
+    _resolve(out, mentions, quote_regions(text), text)
     return out
+
+
+_GROUP_PRONOUNS = frozenset(
+    "Many Some Others Most Few Several Both All Each Everyone Everybody Nobody Someone Somebody Anyone".split()
+)
+_NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"})
+
+
+def _not_a_name(text: str, att: Attribution, mentions: list[Attribution]) -> bool:
+    """A capitalised subject that is no name: a date or number by NER ("April said"), or one word that
+    opens its sentence, is no entity and is never capitalised inside a sentence elsewhere ("Published
+    claims …", "Some have claimed", "Unconfirmed reports suggest")."""
+    if att.descriptor or att.titled or is_pronoun(att.name):
+        return False
+    if att.label in _NOT_PEOPLE_LABELS:
+        return True
+    word = att.name
+    if " " in word or att.label in ("PERSON", "ORG", "GPE", "NORP", "FAC") or _HEAD.fullmatch(word):
+        return False
+    if re.fullmatch(rf"{ORG_HEADS}|Management|Leadership|Organi[sz]ers", word):
+        return False  # "Management said": a body
+    line_start = max(text.rfind("\n", 0, att.start), text.rfind(". ", 0, att.start) + 1)
+    if text[line_start + 1 : att.start].strip(" \t\"“‘'(—–-"):
+        return False  # not at the start of its sentence
+    if word in _GROUP_PRONOUNS:
+        return True  # "Many say", "Some have claimed": no one in particular
+    if any(len(m.name.split()) > 1 and m.name.split()[-1] == word for m in mentions):
+        return False  # the surname of a name met in full
+    if word in surnames() or word in first_names():
+        return False  # "Ritter writes:"
+    inside = re.compile(rf"(?<=[a-z,;] )(?:{re.escape(word)})\b")
+    return inside.search(text) is None
 
 
 _CAPSEQ = re.compile(
@@ -725,7 +796,9 @@ def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: in
     return list(items[bisect_left(starts, lo) : bisect_left(starts, hi)])
 
 
-def _resolve(atts: list[Attribution], mentions: list[Attribution], quotes: RegionIndex | None = None) -> None:
+def _resolve(
+    atts: list[Attribution], mentions: list[Attribution], quotes: RegionIndex | None = None, text: str | None = None
+) -> None:
     """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention:
     never a name inside a quotation, never one of the wrong number or gender, and for "he"/"she" the
     current speaker (the subject of an attribution just before) over a name merely mentioned in between.
@@ -736,6 +809,7 @@ def _resolve(atts: list[Attribution], mentions: list[Attribution], quotes: Regio
     outside.sort(key=lambda a: a.start)
     mention_starts = [m.start for m in outside]
     people = atts + mentions
+    cue_ids = {id(a) for a in atts}  # subjects of attribution cues: speakers, not names merely mentioned
     surname_gender: dict[str, str] = {}
     person_surnames: set[str] = set()
     for other in people:
@@ -790,11 +864,18 @@ def _resolve(atts: list[Attribution], mentions: list[Attribution], quotes: Regio
             fitting.append((prev, (cand_name, c_s, c_e)))
             if head is not None or not want:
                 break
-            if prev.verb_start != prev.start or prev.start < att.start - _RUN_REACH:
+            if id(prev) in cue_ids or prev.start < att.start - _RUN_REACH:
                 break  # a speaker, or far enough back: no nearer-but-merely-mentioned name to weigh
         if not fitting:
             continue
-        speaker = next((f for f in fitting if f[0].verb_start != f[0].start), None)
+        speaker = next((f for f in fitting if id(f[0]) in cue_ids), None)
+        if speaker is not None and text is not None:
+            # the speaker outranks nearer names only when they sit in its own sentence, after it ("Islam told
+            # CNBC's Scott Wapner that …"), not when one of them opens a sentence of its own ("Robert Hale
+            # rejected the findings.")
+            between = text[speaker[0].end : fitting[0][0].start]
+            if re.search(r"[.!?][\"”’]?\s", between):
+                speaker = None
         att.antecedent = (speaker or fitting[0])[1]
 
 

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.nlp import (
+    SAY,
     Attribution,
     RegionIndex,
     attributions_in,
@@ -43,6 +44,9 @@ _GAP = re.compile(
     r"|[\s,\"”’'—–-]{0,4}(?:[A-Z][\w'’.-]*(?:'s|’s)?\s+)?(?:[a-z][\w'’-]*\s+){0,4}[a-z][\w'’-]*,\s+"
 )
 _SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)
+_ATTRIBUTION_AFTER = re.compile(
+    rf"[\s,]*(?:(?:{SAY})\b|(?:[A-Z][\w.'’-]*\s+|[a-z]+\s+){{1,5}}(?:{SAY})\b)"
+)
 _CUE_START = re.compile(r"(?:\b(?:said|says|told|added|wrote|stated|asked|explained|declared)\b[^.!?]*?[:,]?|:)\s*$")
 
 
@@ -168,7 +172,10 @@ def scan_quotes(text: str, paragraphs: list[tuple[int, int]], double: bool, skip
                     for m in _CUE_START.finditer(head):
                         cue = m
                     start = ps + (cue.end() if cue else 0)
-                    if len(text[start:i].split()) >= 3:
+                    # a stray closing mark ('… high blood pressure".') makes no quote of its sentence: the
+                    # repair needs a cue before it ('said:') or an attribution right after it ('," X said')
+                    attributed = cue is not None or _ATTRIBUTION_AFTER.match(text, i + 1, pe) is not None
+                    if attributed and len(text[start:i].split()) >= 3:
                         out.append(Quote(start, i, None, i, "missing_open"))
         if open_at is not None:
             nxt = paragraphs[p + 1][0] if p + 1 < len(paragraphs) else None
@@ -225,18 +232,77 @@ _MODIFIER_BEFORE = re.compile(
 )
 
 
+# what a quoted title of a work or programme sits next to: a possessive or work noun before it (John Lennon's
+# "Imagine", the song "…", told "Meet the Press"), a role or product noun after it ("Paradise City" crooner)
+_TITLE_BEFORE = re.compile(
+    r"(?:\w['’]s|\b(?:song|songs|album|film|movie|book|novel|memoir|show|series|programme|program|play|musical|"
+    r"opera|poem|column|documentary|track|single|hit|episode|podcast|painting|game|titled|entitled|sang|sings|"
+    r"performed|aired|starred in|appeared on|told|on|in|of|to|anthem|edition))\s*$",
+    re.I,
+)
+_WORK_BEFORE = re.compile(
+    r"\b(?:song|album|film|movie|book|novel|memoir|show|series|programme|program|musical|documentary|podcast|"
+    r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on)\s*$",
+    re.I,
+)
+_TITLE_AFTER = re.compile(
+    r"^[,.]?\s*(?:singer|crooner|star|stars|host|anchor|author|actor|actress|writer|director|producer|creator|"
+    r"broadcast|show|programme|program|series|segment|interview|episode|album|song|tour|franchise|film|movie|"
+    r"book|range|brand|line|versions?|models?|edition|app|game|exhibition|festival|podcast|[A-Z][a-z]+\s+[A-Z])"
+)
+_SLOGAN_BEFORE = re.compile(
+    r"\b(?:slogans?|mottos?|chant(?:s|ed|ing)?|rallying cry|banners?|placards?|signs? (?:reading|that read)|"
+    r"hashtags?|the words|catchphrase|tagline|motto)\s*(?:of\s+)?[:,]?\s*$",
+    re.I,
+)
+# a quoted phrase used as a noun's modifier is a label: the "Axl Rose is dead" prank, "Jihadi John" killer
+_LABEL_AFTER = re.compile(
+    r"^[,]?\s*(?:hoax|hoaxes|prank|rumou?rs?|claims?|stor(?:y|ies)|memes?|narratives?|myths?|theor(?:y|ies)|labels?|"
+    r"tags?|rhetoric|agenda|crowd|camp|brand|mantra|tropes?|jokes?|movement|era|policy|doctrine|approach|"
+    r"killer|militants?|gang|debate|question|argument|defen[cs]e|excuse|strategy|deal|plan|scheme|law|rule)\b"
+)
+_POSSESSIVE_BEFORE = re.compile(r"(?:\w['’]s|\ws['’])\s*$")
+_SMALL = frozenset("a an the of in on at to for and or but with by from as is vs".split())
+
+
+def _title_case(body: str) -> bool:
+    words = [w for w in re.findall(r"[\w'’&-]+", body)]
+    if not words or len(words) > 8 or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in _SMALL or w[:1].isdigit() for w in words)
+
+
 def quote_kind(text: str, q: Quote, attributed: bool) -> str:
-    """'scare' for a short quoted term used as a label, else 'speech'."""
+    """'speech', 'scare' (a short quoted term used as a label), 'title' (a work or programme: "Imagine", told
+    "Meet the Press") or 'slogan' (the words "London is open", the slogan "…")."""
     body = text[q.start : q.end]
     words = body.split()
-    if len(words) > 3 or re.search(r"[.!?]\s*$", body) or q.broken:
+    if q.broken:
         return "speech"
-    before = text[max(0, (q.open_mark or q.start) - 60) : q.open_mark or q.start]
-    if _SO_CALLED.search(before) or _MODIFIER_BEFORE.search(before):
-        return "scare"
-    if attributed:
-        return "speech"
+    opening = q.open_mark if q.open_mark is not None else q.start
+    close = q.close_mark if q.close_mark is not None else q.end
+    before = text[max(0, opening - 60) : opening]
+    after = text[close + 1 : close + 40]
+    if len(words) <= 12 and _SLOGAN_BEFORE.search(before):
+        return "slogan"
     sentence_start = max(before.rfind(". "), before.rfind("\n"))
+    starts_sentence = not before[sentence_start + 1 :].strip()
+    core = body.strip(" ,;:")
+    if not starts_sentence and not re.search(r"[.!?]$", core) and _title_case(core):
+        if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
+            return "title"  # even in an attributed sentence: 'claimed the "Welcome To The Jungle" singer'
+        if not attributed and (_TITLE_BEFORE.search(before) or (core.startswith("The ") and " " in core)):
+            return "title"
+    if not attributed and len(words) <= 6 and _LABEL_AFTER.match(after):
+        return "scare"
+    if len(words) > 3 or (len(words) > 1 and re.search(r"[.!?]\s*$", body)):
+        return "speech"
+    if _SO_CALLED.search(before) or _POSSESSIVE_BEFORE.search(before):
+        return "scare"  # the so-called "experts", the bank's "forward guidance"
+    if attributed:
+        return "speech"  # a partial quote: called the deal "a disgrace," she said
+    if _MODIFIER_BEFORE.search(before):
+        return "scare"
     if _SPEECH_NEAR.search(before[sentence_start + 1 :]):
         return "speech"
     return "scare"
@@ -384,8 +450,9 @@ def _speaker(att: Attribution, names: dict[str, tuple[str, int, int]], q: Quote)
         if att.antecedent is None:
             return {"name": name, "start": att.start, "end": att.end, "resolved_from": None}
         a_name, a_start, a_end = att.antecedent
+        full = names.get(a_name)
         return {
-            "name": a_name,
+            "name": full[0] if full is not None and not att.descriptor else a_name,
             "start": a_start,
             "end": a_end,
             "resolved_from": {"text": name, "start": att.start, "end": att.end},

@@ -21,14 +21,17 @@ from spinscope.nlp import (
     DOC_HEADS,
     ORG_HEADS,
     ROLE_HEADS,
+    SAY,
     TITLES,
     Attribution,
     RegionIndex,
     attributions_in,
     is_pronoun,
     nlp_warning,
+    quote_regions,
     sentence_regions,
 )
+from spinscope.spans import Region
 
 DOC_NOUNS = re.compile(rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research)\b", re.I)
 ORG_NOUNS = re.compile(
@@ -130,9 +133,66 @@ def find_outlets(
     return out
 
 
+# social networks and messaging services: where something was said or posted, not outlets
+PLATFORM = re.compile(
+    r"(?i:twitter|facebook|instagram|youtube|tiktok|reddit(?:\.com)?|telegram|whatsapp|snapchat|linkedin|"
+    r"weibo|wechat|truth social|gab|parler|threads|tumblr|pinterest|vkontakte|x\.com|twitter\.com|"
+    r"facebook\.com|youtube\.com)"
+)
+PLATFORM_MENTION = re.compile(
+    r"\b(?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|reddit\.com|Telegram|WhatsApp|Snapchat|LinkedIn|"
+    r"Weibo|WeChat|Truth Social|Parler|Tumblr)\b"
+)
+
+
+_CITE_BEFORE = re.compile(
+    r"(?:\b(?:according to|per|told|tells|telling|to|quoted by|cited by|cited|citing|reported by|"
+    r"reports? (?:by|from|in)|"
+    r"(?:story|article|report|piece|interview|profile|post|statement|editorial|column) (?:in|on|by|from|for|with|to)|"
+    r"interview with|speaking (?:to|with)|spoke (?:to|with)|wrote the (?:site|website|blog|outlet|paper|newspaper)|"
+    r"reported|the (?:site|website|blog|outlet|paper|newspaper|magazine|channel|broadcaster|network))"
+    r"(?:\s+(?:the|a|an))?(?:\s+[a-z][\w-]*){0,4}\s+$|['’]s?\s+$)",
+    re.I,
+)
+_CITE_AFTER = re.compile(
+    rf"^(?:['’]s)?(?:\s+(?:[A-Z][\w.'’-]*|[a-z]+)){{0,4}}?\s*,?\s+(?:(?:first|also|has|had|later|then|earlier)\s+)*"
+    rf"(?:{SAY}|quoted|notes|noted|cited)\b"
+)
+_SAID_ON = re.compile(
+    r"\b(?:on|over|via|through|to|in a|in an|using|took to|posted to|across)\s+"
+    r"(?:(?:his|her|their|its|the|a|an|own)\s+)*$",
+    re.I,
+)
+_SPEECH_IN = re.compile(rf"\b(?:{SAY}|wrote|posted|shared|responded|commented)\b|[“”\"]")
+
+
+def cited(text: str, start: int, end: int, sent: Region) -> bool:
+    """Whether the outlet at ``[start, end)`` is cited in its sentence: "according to X", "told X", "X
+    reported", "X's Andrew Rice reports", "a story in X", "per X"."""
+    before = text[max(sent.start, start - 40) : start]
+    after = text[end : min(sent.end, end + 80)]
+    if _CITE_BEFORE.search(before) and _SPEECH_IN.search(text[sent.start : sent.end]):
+        return True
+    return _CITE_AFTER.match(after) is not None
+
+
+def said_on(text: str, start: int, end: int, sent: Region) -> bool:
+    """Whether the platform at ``[start, end)`` is where something in its sentence was said or posted
+    ("said over Twitter", "took to Facebook", "wrote on Instagram", "a post on reddit.com")."""
+    before = text[max(sent.start, start - 30) : start]
+    after = text[end : min(sent.end, end + 30)]
+    if re.match(r"^\s+(?:users?|accounts?\s+of|page|pages|post(?:ed|s)?)\b", after) and not re.match(
+        r"^\s+(?:post|posts)\b", after
+    ):
+        return False  # "Facebook users", "Twitter users began posting": people on the platform, not the source
+    return bool(_SAID_ON.search(before) and _SPEECH_IN.search(text[sent.start : sent.end]))
+
+
 def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:
     """person | anonymous | organisation | outlet | document for one attribution's subject."""
     name = att.name
+    if PLATFORM.fullmatch(name):
+        return "platform"
     if name in outlet_names or re.sub(r"^the\s+", "", name, flags=re.I) in outlet_names:
         return "outlet"
     if att.descriptor:
@@ -192,6 +252,8 @@ def _key(name: str, kind: str, sources: dict[str, dict[str, Any]], by_surname: d
     """People share a source by surname ("Ms Cooper" is "Yvette Cooper") unless both given names are known
     and differ ("Candace Smith" and "Quentin Smith" are two sources). ``by_surname`` lists the person keys
     under each surname (kept up to date by the caller)."""
+    if kind == "platform":
+        return "platform:" + re.sub(r"\.com$", "", name.lower())  # "reddit.com" is Reddit
     if kind != "person":
         return f"{kind}:" + re.sub(r"^(?:the|a|an)\s+", "", name.lower())
     surname, first = name.split()[-1].lower(), _first_name(name)
@@ -294,9 +356,29 @@ class SourcesDetector(Detector):
             owner = owner_of_mention.get((sp["start"], sp["end"])) or owner_of_name.get(sp["name"])
             if owner is not None:
                 attribute(owner, q["start"], q["end"])
+        quoted = quote_regions(text)
+        subjects = RegionIndex((a.start, a.end) for a in attributions)
         for o_start, o_end, name, profile in outlets:
-            src = add(name, "outlet", (o_start, o_end))
+            if quoted.containing(o_start) >= 0:
+                continue  # named inside a quotation: the speaker's words, not the article's source
+            i = sent_index.containing(o_start)
+            sent = sents[i] if i >= 0 else Region(max(0, o_start - 200), min(len(text), o_end + 200))
+            kind = "platform" if PLATFORM.fullmatch(name) else "outlet"
+            # an outlet is a source when the article cites it, not whenever it is named ("appeared on
+            # Business Insider's list", "a riff on Starbucks"): the subject of a cue, "according to X",
+            # "told X", "X reported", a platform something was said on
+            if kind == "outlet" and not (subjects.touches(o_start, o_end) or cited(text, o_start, o_end, sent)):
+                continue
+            if kind == "platform" and not said_on(text, o_start, o_end, sent):
+                continue
+            src = add(name, kind, (o_start, o_end))
             src["outlet"] = profile
+        for m in PLATFORM_MENTION.finditer(text):
+            i = sent_index.containing(m.start())
+            if i < 0 or article.is_excluded(m.start(), m.end()) or quoted.containing(m.start()) >= 0:
+                continue
+            if said_on(text, m.start(), m.end(), sents[i]):
+                add(m.group(0), "platform", (m.start(), m.end()))["outlet"] = None
         out = sorted(sources.values(), key=lambda v: v["mentions"][0]["start"])
         for src in out:
             if src["kind"] == "person" and not src["role"]:

@@ -489,6 +489,12 @@ def test_client_that_goes_away_cancels_its_analysis(drip: DripServer) -> None:
         wait_for(lambda: c.get("/healthz").json()["running"] == 0, 2.0)
         wait_for(lambda: drip.open == 0, 1.5)
         assert drip.served == 1 and c.get("/healthz").json()["cancelled"] == 1
+        # A batch whose client leaves: the article running is stopped, the ones after it never start.
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{url}/api/analyze/batch", json={"articles": [{"url": drip.url}] * 3}, timeout=1.0)
+        wait_for(lambda: c.get("/healthz").json()["running"] == 0, 2.0)
+        time.sleep(0.5)
+        assert drip.served == 2 and drip.open == 0 and c.get("/healthz").json()["cancelled"] == 2
 
 
 def test_rate_limit_per_client() -> None:

@@ -465,10 +465,16 @@ class AnalysisService:
         loop = asyncio.get_running_loop()
         started = time.monotonic() if started is None else started
         limit = self.settings.request_timeout
+        gone = self._client_gone(request)
+        if gone is not None and gone.is_set():  # e.g. the rest of a batch whose client left
+            raise WebError(499, "the client closed the connection before the analysis started")
         try:
             await asyncio.wait_for(self.admission.acquire(), limit)
         except TimeoutError:
             raise WebError(504, f"analysis took longer than {limit:g} s") from None
+        if gone is not None and gone.is_set():
+            self.admission.release()
+            raise WebError(499, "the client closed the connection before the analysis started")
         job = Job(func, cancel)
         t0 = time.monotonic()
         future = loop.run_in_executor(self.executor, job)
@@ -479,7 +485,6 @@ class AnalysisService:
                 self.admission.record(time.monotonic() - t0)
 
         future.add_done_callback(finished)
-        gone = self._client_gone(request)
         watch = asyncio.ensure_future(gone.wait()) if gone is not None else None
         waits: set[asyncio.Future[Any]] = {future} | ({watch} if watch is not None else set())
         try:

@@ -228,3 +228,16 @@ def test_a_record_that_kills_its_worker_process_still_gives_an_error_record(tmp_
     assert recs["killer"]["status"] == "error" and recs["killer"]["error"].startswith("dask: ")
     assert all(recs[i]["status"] == "ok" for i in ids), {i: recs[i]["error"] for i in ids}
     assert (box["s"].done, box["s"].failed) == (12, 1)
+
+
+def test_dask_record_past_its_budget_is_an_error_record(client: object, tmp_path: Path) -> None:
+    """On Dask the analysis runs in a worker thread: the budget stops it there too."""
+    ids = write_corpus(tmp_path / "c.jsonl", 3)
+    big = "A long one\n\n" + "\n".join(random.Random(i).choice(SENTENCES) for i in range(8000))
+    with (tmp_path / "c.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "huge", "text": big}) + "\n")
+    opts = Options(detectors=("lexical", "rhetoric"), time_budget=1.5)
+    s = run_batch([tmp_path / "c.jsonl"], tmp_path / "r.jsonl", options=opts, client=client)
+    recs = {r["id"]: r for r in iter_results(tmp_path / "r.jsonl")}
+    assert sorted(recs) == sorted([*ids, "huge"]) and (s.done, s.failed) == (3, 1)
+    assert "time budget" in recs["huge"]["error"] and recs["huge"]["elapsed_ms"] < 3000

@@ -14,6 +14,10 @@ class Options:
     allow_private: bool = False  # allow URLs that resolve to loopback/private/link-local addresses
     fetch_timeout: float = 15.0  # seconds, per URL
     max_bytes: int = 5_000_000  # refuse inputs (files, downloads) larger than this
+    # per-article budget (spinscope.budget; CLI and batch): reading + analysis end within this many seconds
+    # and below this much process memory (RSS, MB), or fail with BudgetExceeded. None: no limit.
+    time_budget: float | None = 120.0
+    memory_budget_mb: float | None = 3000.0
     max_redirects: int = 5
     require_english: bool = True  # refuse articles that are clearly not English (the models are English-only)
     min_score: float = 0.0  # drop spans scored below this

@@ -55,12 +55,14 @@ def analyze_job(analyzer: Analyzer, job: Job, worker: str) -> Line:
         rec = error_record(job.id, job.error, input_ref=job.input_ref, worker=worker, record=job.record)
         return job.id, rec["status"], dumps(rec)
     try:
+        from spinscope.budget import Budget
         from spinscope.ingest import article_from_record
 
-        article = article_from_record(job.record, analyzer.options)
-        if article.id != job.id:
-            article = dataclasses.replace(article, id=job.id)
-        report = analyzer.analyze_article(article).to_dict()
+        with Budget.from_options(analyzer.options):  # reading and analysis, within the per-article budget
+            article = article_from_record(job.record, analyzer.options)
+            if article.id != job.id:
+                article = dataclasses.replace(article, id=job.id)
+            report = analyzer.analyze_article(article).to_dict()
         elapsed = (time.perf_counter() - t0) * 1000
         rec = ok_record(job.id, report, input_ref=job.input_ref, worker=worker, elapsed_ms=elapsed)
     except Exception as exc:  # a failed record becomes an error record, never an exception

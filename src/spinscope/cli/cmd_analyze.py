@@ -123,10 +123,13 @@ def analyze(
     is_url = source.startswith(("http://", "https://"))
     if source != "-" and not is_url and not Path(source).exists():
         fail(f"{source}: no such file (give a file, an http(s) URL, or '-' for standard input)")
+    from spinscope.budget import Budget
+
     analyzer = Analyzer(options)
-    article = analyzer.load(source if source == "-" or is_url else Path(source))
-    article = with_metadata(article, url=url, outlet=outlet, date=date, id=article_id)
-    report = analyzer.analyze_article(article)
+    with Budget.from_options(options):  # reading and analysis end within the per-article budget
+        article = analyzer.load(source if source == "-" or is_url else Path(source))
+        article = with_metadata(article, url=url, outlet=outlet, date=date, id=article_id)
+        report = analyzer.analyze_article(article)
     if fmt == Format.terminal:
         from spinscope.render.terminal import plain_console, render_terminal
 

@@ -101,9 +101,18 @@ def batch_cmd(
         "--max-tasks-per-worker",
         help="Restart a local worker after this many tasks (caps memory growth of long runs).",
     ),
+    time_budget: float = typer.Option(
+        120.0, "--time-budget", metavar="S", help="Per-record time budget in seconds (0: none)."
+    ),
+    memory_budget: float = typer.Option(
+        3000.0, "--memory-budget", metavar="MB", help="Per-worker memory budget in MB of RSS (0: none)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Analyse a corpus: every record gives exactly one result (its report or its error)."""
+    """Analyse a corpus: every record gives exactly one result (its report or its error). A record whose
+    reading and analysis run past the time or memory budget becomes an error record."""
+    import dataclasses
+
     from spinscope.batch.runner import run_batch
     from spinscope.config import Options
 
@@ -111,7 +120,9 @@ def batch_cmd(
         fail("--workers must be 0 or more")
     if chunk_size < 1:
         fail("--chunk-size must be at least 1")
-    options = Options()
+    if time_budget < 0 or memory_budget < 0:
+        fail("--time-budget and --memory-budget must be 0 (no limit) or more")
+    options = Options(time_budget=time_budget or None, memory_budget_mb=memory_budget or None)
     if detectors:
         from spinscope.detectors import REGISTRY
 
@@ -119,7 +130,7 @@ def batch_cmd(
         unknown = [d for d in names if d not in REGISTRY]
         if unknown:
             fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
-        options = Options(detectors=names)
+        options = dataclasses.replace(options, detectors=names)
     progress = None if quiet else _rich_progress()
     summary = run_batch(
         inputs,

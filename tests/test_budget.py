@@ -1,0 +1,137 @@
+"""The per-article budget: work past its time or memory is stopped with a clear error, in any thread,
+even inside C code that holds the GIL (a regex) and even though the Analyzer confines detector errors."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from spinscope.analyzer import Analyzer
+from spinscope.batch import iter_results, run_batch
+from spinscope.budget import Budget, BudgetExceeded, rss_mb
+from spinscope.config import Options
+from spinscope.errors import InputError
+from spinscope.ingest import article_from_text
+
+SENTENCES = [
+    "The radical plan is a total disaster for every hard-working family in the country.",
+    "Critics warned that the corrupt elite will never stop lying to ordinary people.",
+    "Officials said on Monday that the budget would be reviewed by the committee next week.",
+]
+
+
+def long_article(lines: int) -> str:
+    rng = random.Random(0)
+    return "A headline about the plan\n\n" + "\n".join(rng.choice(SENTENCES) for _ in range(lines))
+
+
+def _in_thread(fn: object) -> BaseException | None:
+    box: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            fn()  # type: ignore[operator]
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box[0] = exc
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(30)
+    return box[0]
+
+
+def test_time_budget_stops_python_and_regex_work_in_the_main_thread() -> None:
+    t0 = time.monotonic()
+    with pytest.raises(BudgetExceeded, match="time budget"):
+        with Budget(seconds=0.5):
+            re.match(r"(a+)+$", "a" * 40 + "b")  # hours of backtracking inside C, holding the GIL
+    assert time.monotonic() - t0 < 1.0
+    t0 = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        with Budget(seconds=0.3):
+            for _ in range(100):
+                try:
+                    time.sleep(0.1)
+                except Exception:  # noqa: S110 - a broad except inside the work must not swallow the stop
+                    pass
+    assert time.monotonic() - t0 < 0.8
+    assert issubclass(BudgetExceeded, InputError)
+
+
+def test_time_budget_and_cancel_in_another_thread() -> None:
+    def spin() -> None:
+        with Budget(seconds=0.5):
+            while True:
+                sum(range(1000))
+
+    t0 = time.monotonic()
+    exc = _in_thread(spin)
+    assert isinstance(exc, BudgetExceeded) and time.monotonic() - t0 < 1.5
+    budget = Budget()
+    threading.Timer(0.3, budget.cancel, ("the client went away",)).start()
+
+    def wait() -> None:
+        with budget:
+            while True:
+                sum(range(1000))
+
+    exc = _in_thread(wait)
+    assert isinstance(exc, BudgetExceeded) and "client went away" in str(exc)
+
+
+def test_memory_budget_counts_process_memory() -> None:
+    limit = rss_mb() + 150
+    held: list[bytearray] = []
+    with pytest.raises(BudgetExceeded, match="memory budget"):
+        with Budget(memory_mb=limit):
+            while True:
+                held.append(bytearray(b"x" * 5_000_000))  # touched pages: resident
+                time.sleep(0.002)
+    assert len(held) * 5 < 400  # stopped near the limit, not at the end of memory
+    held.clear()
+
+
+def test_work_that_ends_in_time_is_never_interrupted_later() -> None:
+    for i in range(200):
+        with Budget(seconds=0.05):
+            sum(range(i * 100))
+    time.sleep(0.1)  # a late timer would raise here
+    assert _in_thread(lambda: [Budget(seconds=0.05).__enter__().__exit__(None, None, None) for _ in range(200)]) is None
+
+
+def test_an_analysis_past_its_budget_stops_as_a_whole() -> None:
+    """The Analyzer catches every detector's Exception; the budget's interruption is not one of them."""
+    analyzer = Analyzer(Options(detectors=("lexical", "rhetoric"), max_bytes=10**8))
+    analyzer.analyze_article(article_from_text(long_article(20)))  # models and matchers loaded
+    text = long_article(8000)  # ~660 KB: several seconds of work
+    t0 = time.monotonic()
+    with pytest.raises(BudgetExceeded, match="time budget"):
+        with Budget(seconds=1.0):
+            analyzer.analyze_article(article_from_text(text, options=analyzer.options))
+    assert time.monotonic() - t0 < 2.0
+    report = analyzer.analyze_article(article_from_text(long_article(20)))  # the analyzer still works
+    assert report.degraded == [] and report.spans
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_batch_record_past_its_budget_is_an_error_record(tmp_path: Path, workers: int) -> None:
+    import json
+
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for i in range(4):
+            f.write(json.dumps({"id": f"small-{i}", "text": long_article(5 + i)}) + "\n")
+        f.write(json.dumps({"id": "huge", "text": long_article(8000)}) + "\n")
+    options = Options(detectors=("lexical", "rhetoric"), time_budget=1.5)
+    t0 = time.monotonic()
+    s = run_batch([corpus], tmp_path / "r.jsonl", options=options, workers=workers)
+    recs = {r["id"]: r for r in iter_results(tmp_path / "r.jsonl")}
+    assert (s.done, s.failed) == (4, 1)
+    assert "BudgetExceeded" in recs["huge"]["error"] and "time budget (1.5 s)" in recs["huge"]["error"]
+    assert recs["huge"]["elapsed_ms"] < 3000
+    assert time.monotonic() - t0 < 60

@@ -14,7 +14,7 @@ Two ways to load it:
   and no error.
 
     python benchmarks/bench_web.py                                   # closed loop, 2 workers, 20 s per level
-    python benchmarks/bench_web.py --rates 8,30 --seconds 20         # open loop at 8 and 30 requests/s
+    python benchmarks/bench_web.py --rates 8:20,30:10                # open loop: 8 req/s for 20 s, 30 for 10 s
     python benchmarks/bench_web.py --find-max --seconds 20 --doc docs/performance/web.md
 
 Articles: the PTC training articles from ../shared/data (SPINSCOPE_DATA) when present, else the bundled
@@ -204,14 +204,14 @@ def meets(r: dict[str, Any], target_p99_ms: float) -> bool:
             and refused <= 0.01 * r["requests"])
 
 
-OPEN_HEADS = ("rate", "requests", "served", "refused", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms",
+OPEN_HEADS = ("rate", "s", "requests", "served", "refused", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms",
               "slowest answer ms", "healthz p99 ms", "load")
 
 
 def open_row(r: dict[str, Any]) -> list[str]:
     refused = ", ".join(f"{n} × {k}" for k, n in sorted(r["refused"].items())) or "0"
     errors = ", ".join(f"{n} × {k}" for k, n in sorted(r["errors"].items())) or "0"
-    return [f"{r['rate']:g}", str(r["requests"]), str(r["served"]), refused, errors,
+    return [f"{r['rate']:g}", f"{r['seconds']:g}", str(r["requests"]), str(r["served"]), refused, errors,
             *(str(r[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "slowest_answer_ms", "healthz_p99_ms")),
             "{:.1f} / {:.1f}".format(*r["load"])]
 
@@ -232,7 +232,7 @@ def find_max(base: str, articles: list[str], args: argparse.Namespace, proc: sub
         results.append(r)
         return meets(r, target)
 
-    low, high = 0.0, float(args.rates.split(",")[0])
+    low, high = 0.0, parse_rates(args.rates, args.seconds)[0][0]
     while trial(high):
         low, high = high, high * 2
         if high > 256:
@@ -248,12 +248,23 @@ def find_max(base: str, articles: list[str], args: argparse.Namespace, proc: sub
     return low or None
 
 
+def parse_rates(spec: str, seconds: float) -> list[tuple[float, float]]:
+    """``"8:20,30:10"`` -> [(8.0, 20.0), (30.0, 10.0)]; a rate without ``:seconds`` runs ``seconds``."""
+    out = []
+    for item in spec.split(","):
+        rate, _, duration = item.partition(":")
+        out.append((float(rate), float(duration) if duration else seconds))
+    return out
+
+
 def measure_open(base: str, articles: list[str], rate: float, args: argparse.Namespace,
-                 proc: subprocess.Popen[bytes]) -> dict[str, Any]:
+                 proc: subprocess.Popen[bytes], seconds: float | None = None) -> dict[str, Any]:
     time.sleep(args.pause)  # let the previous rate's queue drain
     load_before = os.getloadavg()[0]
     t0, w0 = cpu_ticks(), worker_cpu(proc.pid)
-    r = asyncio.run(run_open(base, articles, rate, args.seconds, args.timeout, seed=args.seed))
+    seconds = args.seconds if seconds is None else seconds
+    r = asyncio.run(run_open(base, articles, rate, seconds, args.timeout, seed=args.seed))
+    r["seconds"] = seconds
     t1, w1 = cpu_ticks(), worker_cpu(proc.pid)
     used = {pid: w1[pid] - w0.get(pid, 0) for pid in w1}
     total = sum(used.values())
@@ -342,8 +353,8 @@ def open_loop(base: str, articles: list[str], args: argparse.Namespace, proc: su
         best = find_max(base, articles, args, proc, results)
         print(f"highest rate with served p99 <= {args.target_p99:g} s, <= 1% refused, no error: {best}")
     else:
-        for rate in (float(x) for x in args.rates.split(",")):
-            results.append(measure_open(base, articles, rate, args, proc))
+        for rate, seconds in parse_rates(args.rates, args.seconds):
+            results.append(measure_open(base, articles, rate, args, proc, seconds))
     command = "python benchmarks/bench_web.py " + " ".join(sys.argv[1:])
     if args.out:
         doc = {"settings": vars(args) | {"out": str(args.out), "doc": str(args.doc)}, "articles": source,
@@ -353,7 +364,8 @@ def open_loop(base: str, articles: list[str], args: argparse.Namespace, proc: su
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         section = [f"\n## Open loop, {when}\n", f"`{command}`\n",
                    f"Server: {args.workers} workers × {args.threads} threads, queue {args.queue}, queue wait "
-                   f"{args.queue_wait:g} s, cache {args.cache_size}; {source}; {args.seconds:g} s per rate; "
+                   f"{args.queue_wait:g} s, cache {args.cache_size}; {source}; seconds per rate in the "
+                   f"'s' column; "
                    f"machine {os.cpu_count()} CPUs, load average (1 min) before / after each rate in the last "
                    "column.\n", markdown_table(results) + "\n"]
         if best is not None or args.find_max:
@@ -369,7 +381,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="analysis threads per worker")
     parser.add_argument("--levels", default="1,4,16", help="closed loop: concurrent clients per level")
-    parser.add_argument("--rates", default="", help="open loop: Poisson arrival rates (requests/s), e.g. 8,30")
+    parser.add_argument("--rates", default="",
+                        help="open loop: Poisson arrival rates (requests/s), each with its own duration if given "
+                             "as RATE:SECONDS, e.g. 8:20,30:10")
     parser.add_argument("--find-max", action="store_true",
                         help="open loop: find the highest rate meeting --target-p99 (starts at --rates' first, "
                              "default 4)")

@@ -148,3 +148,37 @@ def test_a_sidecar_row_without_file_or_id_is_a_clear_error(tmp_path: Path) -> No
     (tmp_path / "metadata.csv").write_text("url,date\nhttps://example.org/a,2024-01-01\n", encoding="utf-8")
     with pytest.raises(InputError, match="names no 'file' or 'id'"):
         list(iter_records(tmp_path))
+
+
+def test_corpus_page_charts_trends_and_links_to_article_reports(results: Path, tmp_path: Path) -> None:
+    """Vega-Lite charts as inline SVG with real axes, a trend per technique and per outlet, and each listed
+    article's headline linking to its own report written beside the page."""
+    out = tmp_path / "corpus.html"
+    proc = subprocess.run([sys.executable, "-m", "spinscope", "corpus", str(results), "--out", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<figure class="chart">') >= 7 and "<script" not in page
+    for axis_title in ("spans per 1,000 words", "mean persuasion", "persuasion score", "articles", "month"):
+        assert f">{axis_title}</text>" in page, axis_title
+    assert "Each technique over time" in page and "Mean persuasion by outlet over time" in page
+    assert "Loaded Language" in page and ">Loaded_Language<" not in page
+    links = re.findall(r'<a href="(corpus_reports/[^"]+)">', page)
+    s = summarize_results(results)
+    assert len(set(links)) == len({a["id"] for a in s.most_persuasive} | {h["id"] for h in s.clickbait_headlines})
+    for href in set(links):
+        report_page = (tmp_path / href).read_text(encoding="utf-8")
+        assert report_page.startswith("<!doctype html>") and 'class="article"' in report_page
+
+
+def test_read_results_gives_a_typed_dataframe(results: Path) -> None:
+    import spinscope
+
+    df = spinscope.read_results(results)
+    assert len(df) == 19 and (df["status"] == "ok").sum() == 18
+    dated = sum(1 for i in range(18) if i % 5)
+    assert str(df["date"].dtype).startswith("datetime64") and df["date"].notna().sum() == dated
+    assert str(df["words"].dtype) == "Int64" and str(df["persuasion"].dtype) == "Float64"
+    assert df.loc[df["id"] == "a01", "date"].iloc[0].strftime("%Y-%m-%d") == "2023-02-02"
+    spans = spinscope.read_spans(results)
+    assert len(spans) > 0 and set(spans["article_id"]) <= set(df["id"]) and str(spans["start"].dtype) == "Int64"

@@ -27,6 +27,8 @@ EXPECTED = {
     "SpinscopeError",
     "__version__",
     "analyze",
+    "read_results",
+    "read_spans",
 }
 
 

@@ -62,6 +62,21 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
+def shot(page: Any, tmp_path: Path, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot in the test's folder, also kept in $SPINSCOPE_SCREENSHOTS when that is set (for review)."""
+    import os
+    import shutil
+
+    path = tmp_path / name
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 5_000
+    keep = os.environ.get("SPINSCOPE_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / name)
+    return path
+
+
 class PageRecorder:
     """Collects console errors (a CSP violation shows up there) and dialogs opened by the page."""
 
@@ -197,9 +212,7 @@ def test_paste_highlight_explain_toggle_export(context: Any, server: str, tmp_pa
     assert html.lstrip().lower().startswith("<!doctype html")
     assert info.value.suggested_filename.endswith(".html")
 
-    shot = tmp_path / "spinscope-web.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
+    shot(page, tmp_path, "web-page.png")
 
     # The permalink re-runs the same analysis in a fresh page.
     link = page.input_value("#permalink")
@@ -347,7 +360,7 @@ def test_pasted_text_with_outlet_and_date_and_a_permalink_pasted_into_an_open_ta
     for quote in page.locator("#panel-quotes blockquote").all_inner_texts():  # the page draws no extra marks
         assert quote and quote[0] not in "\"“”" and quote[-1] not in "\"“”"
     link = page.input_value("#permalink")
-    page.screenshot(path=str(tmp_path / "spinscope-web-metadata.png"), full_page=True)
+    shot(page, tmp_path, "web-page-metadata.png")
 
     # Another article in the same tab, then the first permalink pasted into its address bar.
     for field in ("#meta-outlet", "#meta-date", "#meta-url"):
@@ -399,10 +412,67 @@ def test_static_html_report_reads_like_the_web_page(context: Any, tmp_path: Path
     assert page.locator(".findings li[data-technique='Loaded_Language']:visible").count() == 0
     page.locator("#show-all").click()
     assert page.locator(".article mark.off").count() == 0
-    page.screenshot(path=str(tmp_path / "spinscope-report.png"), full_page=False)
+    shot(page, tmp_path, "html-report.png", full_page=False)
 
     page.emulate_media(media="print")
     assert not page.locator(".legend input").first.is_visible() and not page.locator("#explain").is_visible()
     assert page.locator(".findings").is_visible()
-    page.screenshot(path=str(tmp_path / "spinscope-report-print.png"), full_page=True)
+    shot(page, tmp_path, "html-report-print.png")
+    assert rec.errors == [], rec.errors
+
+
+def test_terminal_report_at_80_columns_in_chromium(context: Any, tmp_path: Path) -> None:
+    """The terminal report as an 80-column terminal shows it (rich's own HTML export of the screen)."""
+    import io
+
+    from rich.console import Console
+
+    import spinscope
+    from spinscope.render.terminal import render_terminal
+
+    console = Console(record=True, width=80, force_terminal=True, color_system="truecolor", file=io.StringIO())
+    render_terminal(spinscope.analyze(text=EXAMPLE), console)
+    text = console.export_text(clear=False)
+    assert max(len(line) for line in text.splitlines()) <= 80 and "Reckless[I]" in text
+    out = tmp_path / "terminal.html"
+    out.write_text(console.export_html(inline_styles=True), encoding="utf-8")
+    page = context.new_page()
+    page.goto(out.as_uri())
+    assert "Most frequent: Loaded Language" in page.locator("body").inner_text()
+    shot(page, tmp_path, "terminal-80-columns.png")
+
+
+def test_corpus_page_in_chromium(context: Any, tmp_path: Path) -> None:
+    """The corpus page: charts drawn (SVG with axes) and a listed article's headline opens its report."""
+    import subprocess
+    import sys
+
+    from spinscope.batch import run_batch
+    from spinscope.config import Options
+
+    corpus = tmp_path / "c.jsonl"
+    calm = "The committee met on Tuesday and agreed the budget."
+    bodies = [EXAMPLE.split("\n", 1)[1], HOSTILE.split("\n", 1)[1], calm]
+    with corpus.open("w", encoding="utf-8") as f:
+        for i in range(9):
+            rec = {"id": f"a{i}", "title": f"Headline {i}", "text": bodies[i % 3], "source": ["Daily", "Weekly"][i % 2],
+                   "date": f"2024-{1 + i % 4:02d}-10"}
+            f.write(json.dumps(rec) + "\n")
+    results = tmp_path / "r.jsonl"
+    run_batch([corpus], results, options=Options(detectors=("lexical", "rhetoric", "sources", "quotes")), workers=0)
+    out = tmp_path / "corpus.html"
+    proc = subprocess.run([sys.executable, "-m", "spinscope", "corpus", str(results), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    page = context.new_page()
+    rec = PageRecorder(page)
+    page.goto(out.as_uri())
+    charts = page.locator("figure.chart svg")
+    assert charts.count() >= 7
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 150 and box["height"] > 50
+    shot(page, tmp_path, "corpus-page.png")
+    page.locator("a[href*='corpus_reports/']").first.click()
+    page.locator(".article mark").first.wait_for()
     assert rec.errors == [], rec.errors

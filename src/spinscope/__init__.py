@@ -25,6 +25,7 @@ from spinscope.errors import (
     ModelError,
     SpinscopeError,
 )
+from spinscope.frames import read_results, read_spans
 from spinscope.report import SCHEMA, Report
 from spinscope.spans import Region, Span
 
@@ -47,4 +48,6 @@ __all__ = [
     "SpinscopeError",
     "__version__",
     "analyze",
+    "read_results",
+    "read_spans",
 ]

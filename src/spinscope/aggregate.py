@@ -37,6 +37,8 @@ class CorpusSummary:
     outlets: list[dict[str, Any]] = field(default_factory=list)
     persuasion_histogram: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
+    trend_techniques: list[dict[str, Any]] = field(default_factory=list)  # {period, technique, spans, per_1000_words}
+    trend_outlets: list[dict[str, Any]] = field(default_factory=list)  # {period, outlet, articles, mean_persuasion…}
     trend_period: str = "month"
     dated_articles: int = 0
     anonymous_outlets: list[dict[str, Any]] = field(default_factory=list)
@@ -71,6 +73,14 @@ class _Period:
     words: int = 0
     spans: int = 0
     persuasion: float = 0.0
+    technique_spans: Counter[str] = field(default_factory=Counter)
+
+    def add(self, words: int, spans: Counter[str], persuasion: float) -> None:
+        self.articles += 1
+        self.words += words
+        self.spans += sum(spans.values())
+        self.technique_spans.update(spans)
+        self.persuasion += persuasion
 
 
 def _rate(count: int, words: int) -> float:
@@ -101,6 +111,8 @@ def summarize(
     technique_articles: Counter[str] = Counter()
     months: dict[str, _Period] = defaultdict(_Period)
     years: dict[str, _Period] = defaultdict(_Period)
+    outlet_months: dict[tuple[str, str], _Period] = defaultdict(_Period)
+    outlet_years: dict[tuple[str, str], _Period] = defaultdict(_Period)
     persuasion_all: list[float] = []
     clickbait_heap: list[tuple[float, str, dict[str, Any]]] = []
     persuasive_heap: list[tuple[float, str, dict[str, Any]]] = []
@@ -152,12 +164,9 @@ def summarize(
         period = _period(row.get("date"))
         if period is not None:
             s.dated_articles += 1
-            for key, table in zip(period, (months, years), strict=True):
-                bucket = table[key]
-                bucket.articles += 1
-                bucket.words += words
-                bucket.spans += n
-                bucket.persuasion += float(persuasion or 0.0)
+            for key, table, by_outlet in zip(period, (months, years), (outlet_months, outlet_years), strict=True):
+                table[key].add(words, ptc, float(persuasion or 0.0))
+                by_outlet[(key, name)].add(words, ptc, float(persuasion or 0.0))
 
     s.mean_persuasion = round(statistics.fmean(persuasion_all), 4) if persuasion_all else None
     s.techniques = [
@@ -177,14 +186,20 @@ def summarize(
     ]
     s.persuasion_histogram = _histogram(persuasion_all)
     table, s.trend_period = (months, "month") if len(months) <= 60 else (years, "year")
-    s.trend = [
-        {
-            "period": key,
-            "articles": b.articles,
-            "mean_persuasion": round(b.persuasion / b.articles, 4) if b.articles else None,
-            "techniques_per_1000_words": _rate(b.spans, b.words),
-        }
+    s.trend = [{"period": key, **_period_row(b)} for key, b in sorted(table.items())]
+    used = [t["technique"] for t in s.techniques if t["spans"]][:top]
+    s.trend_techniques = [
+        {"period": key, "technique": t, "spans": b.technique_spans[t],
+         "per_1000_words": _rate(b.technique_spans[t], b.words)}
         for key, b in sorted(table.items())
+        for t in used
+    ]
+    by_outlet = outlet_months if s.trend_period == "month" else outlet_years
+    top_outlets = {r["outlet"] for r in s.outlets[:top] if r["articles"]}
+    s.trend_outlets = [
+        {"period": key, "outlet": name, **_period_row(b)}
+        for (key, name), b in sorted(by_outlet.items())
+        if name in top_outlets
     ]
     sourced = [r for r in s.outlets if r["anonymous_share"] is not None and r["sources"] > 0]
     s.anonymous_outlets = sorted(sourced, key=lambda r: (-r["anonymous_share"], -r["sources"], r["outlet"]))[
@@ -223,6 +238,14 @@ def _push(
 def _neg(rid: str) -> str:
     """A key that sorts ids in reverse, so that among equal scores the smallest id is kept."""
     return "".join(chr(0x10FFFF - ord(ch)) for ch in rid)
+
+
+def _period_row(b: _Period) -> dict[str, Any]:
+    return {
+        "articles": b.articles,
+        "mean_persuasion": round(b.persuasion / b.articles, 4) if b.articles else None,
+        "techniques_per_1000_words": _rate(b.spans, b.words),
+    }
 
 
 def _outlet_row(name: str, o: _Outlet) -> dict[str, Any]:

@@ -161,6 +161,10 @@ def corpus_cmd(
     fmt: str = typer.Option("html", "--format", "-f", help="html, json or csv (the per-outlet table)."),
     top: int = typer.Option(15, "--top", help="Rows in the top-N tables and charts."),
     min_articles: int = typer.Option(1, "--min-articles", help="Leave out outlets with fewer articles."),
+    article_reports: bool = typer.Option(
+        True, "--article-reports/--no-article-reports",
+        help="html: write the report of each article the page lists into OUT_reports/ and link its row to it.",
+    ),
 ) -> None:
     """Corpus report: per-outlet and per-technique tables, score distribution, trends, charts."""
     from spinscope.aggregate import summarize_results
@@ -170,12 +174,23 @@ def corpus_cmd(
         fail(f"unknown --format {fmt!r}: use html, json or csv")
     summary = summarize_results(results, top=top, min_articles=min_articles)
     if fmt == "html":
-        from spinscope.render.corpus import render_html as render
+        from spinscope.render.corpus import linked_ids, render_html, write_article_reports
+
+        links = (
+            write_article_reports(results, linked_ids(summary), out.parent / f"{out.stem}_reports")
+            if article_reports
+            else None
+        )
+        text = render_html(summary, links=links)
     elif fmt == "json":
-        from spinscope.render.corpus import render_json as render
+        from spinscope.render.corpus import render_json
+
+        text = render_json(summary)
     else:
-        from spinscope.render.corpus import render_csv as render
-    _atomic_write_text(out, render(summary))
+        from spinscope.render.corpus import render_csv
+
+        text = render_csv(summary)
+    _atomic_write_text(out, text)
     print(
         f"spinscope corpus: {count_noun(summary.articles, 'article')}, {count_noun(summary.errors, 'error')}, "
         f"{count_noun(len(summary.outlets), 'outlet')} -> {out}",

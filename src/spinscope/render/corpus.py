@@ -1,5 +1,5 @@
-"""The corpus report: one self-contained HTML page (inline SVG charts drawn here, no script, no CDN),
-or the same summary as JSON, or the per-outlet table as CSV."""
+"""The corpus report: one self-contained HTML page (Vega-Lite charts drawn to inline SVG, no script, no
+CDN), or the same summary as JSON, or the per-outlet table as CSV."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from spinscope.aggregate import CorpusSummary
+from spinscope.render.common import display_name
 from spinscope.techniques import PTC_TECHNIQUES, catalogue
 
 CSS = """
@@ -21,7 +22,8 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem} th,td{padding:.2
 th{border-bottom:2px solid #ccc;position:sticky;top:0;background:#fff}
 tr:nth-child(even) td{background:#f7f7f7}
 td.n{text-align:right;font-variant-numeric:tabular-nums} .wrap{overflow-x:auto} td.t{white-space:nowrap}
-svg{max-width:100%;height:auto} svg text{font:11px system-ui,sans-serif;fill:#333}
+figure.chart{margin:.5rem 0} figure.chart svg{max-width:100%;height:auto}
+.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}
 .sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:middle}
 """
 GREY = "#7f7f7f"
@@ -49,149 +51,123 @@ def _short(technique: str) -> str:
     return t.short if t else technique
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 # ------------------------------------------------------------------------------------------ charts
+# Vega-Lite charts built with Altair and drawn to static SVG by vl-convert (its own bundled Vega, offline:
+# no script in the page, nothing fetched). Real axes with titles, legends, one y scale per chart.
+
+FONT = "system-ui, sans-serif"
 
 
-def hbar_chart(items: list[tuple[str, float, str]], *, title: str, unit: str = "", width: int = 640) -> str:
-    """Horizontal bars: (label, value, colour)."""
-    if not items:
+def _svg(chart: Any) -> str:
+    import vl_convert
+
+    spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    svg: str = vl_convert.vegalite_to_svg(spec)
+    return f'<figure class="chart">{svg}</figure>'
+
+
+def _technique_scale(techniques: list[str]) -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=[display_name(t) for t in techniques], range=[_colour(t) for t in techniques])
+
+
+def technique_bars(rows: list[dict[str, Any]], *, title: str) -> str:
+    """Horizontal bars of spans per 1,000 words per technique, in the catalogue's colours."""
+    import altair as alt
+
+    data = [{"technique": display_name(r["technique"]), "rate": r["per_1000_words"], "spans": r["spans"]} for r in rows]
+    techniques = [r["technique"] for r in rows]
+    chart = alt.Chart(alt.Data(values=data), title=title, width=560).mark_bar().encode(
+        x=alt.X("rate:Q", title="spans per 1,000 words"),
+        y=alt.Y("technique:N", sort="-x", title=None),
+        color=alt.Color("technique:N", scale=_technique_scale(techniques), legend=None),
+        tooltip=["technique:N", "rate:Q", "spans:Q"],
+    )
+    return _svg(chart)
+
+
+def share_bars(rows: list[tuple[str, float]], *, title: str, axis: str, colour: str) -> str:
+    import altair as alt
+
+    data = [{"label": label, "value": value} for label, value in rows]
+    chart = alt.Chart(alt.Data(values=data), title=title, width=560).mark_bar(color=colour).encode(
+        x=alt.X("value:Q", title=axis, axis=alt.Axis(format="%")), y=alt.Y("label:N", sort="-x", title=None)
+    )
+    return _svg(chart)
+
+
+def histogram_chart(bins: list[dict[str, Any]], *, title: str) -> str:
+    import altair as alt
+
+    if not any(b["articles"] for b in bins):
         return ""
-    label_w, bar_h, gap = 240, 18, 6
-    top = 8
-    height = top + len(items) * (bar_h + gap) + 8
-    vmax = max(v for _, v, _ in items) or 1.0
-    plot_w = width - label_w - 70
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>'
-    ]
-    for i, (label, value, colour) in enumerate(items):
-        y = top + i * (bar_h + gap)
-        w = max(1.0, plot_w * value / vmax) if value > 0 else 0.0
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h * 0.72:.1f}" text-anchor="end">'
-            f"{_e(_clip(label, 36))}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{_e(colour)}" rx="2">'
-            f"<title>{_e(label)}: {_e(_fmt(value, 3))}{_e(unit)}</title></rect>"
-            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.72:.1f}">{_e(_fmt(value, 2))}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    chart = alt.Chart(alt.Data(values=bins), title=title, width=560, height=200).mark_bar(color="#0072B2").encode(
+        x=alt.X("from:Q", bin="binned", title="persuasion score", scale=alt.Scale(domain=[0, 1])),
+        x2="to:Q",
+        y=alt.Y("articles:Q", title="articles"),
+    )
+    return _svg(chart)
 
 
-def histogram_chart(bins: list[dict[str, Any]], *, title: str, width: int = 640, height: int = 220) -> str:
-    if not bins or not any(b["articles"] for b in bins):
-        return ""
-    left, bottom, top = 44, 30, 10
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    vmax = max(b["articles"] for b in bins)
-    bw = plot_w / len(bins)
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>'
-    ]
-    for frac in (0.0, 0.5, 1.0):
-        y = top + plot_h * (1 - frac)
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{round(vmax * frac)}</text>'
-        )
-    for i, b in enumerate(bins):
-        h = plot_h * b["articles"] / vmax
-        x = left + i * bw
-        parts.append(
-            f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
-            f'fill="#0072B2"><title>{b["from"]:.2f}–{b["to"]:.2f}: {b["articles"]} articles</title></rect>'
-        )
-    for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
-        x = left + plot_w * frac
-        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{frac:.2f}</text>')
-    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle">persuasion score</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def trend_chart(points: list[dict[str, Any]], *, field: str, axis: str, title: str, period: str) -> str:
+    """One line over time (real dates on x, a y axis with its title)."""
+    import altair as alt
+
+    data = [{"period": p["period"], "value": p[field]} for p in points if p[field] is not None]
+    unit = "yearmonth" if period == "month" else "year"
+    base = alt.Chart(alt.Data(values=data), title=title, width=560, height=200).encode(
+        x=alt.X(f"{unit}(period):T", title=period), y=alt.Y("value:Q", title=axis)
+    )
+    return _svg(base.mark_line(color="#0072B2") + base.mark_point(color="#0072B2", filled=True))
 
 
-def line_chart(
-    points: list[dict[str, Any]],
-    series: list[tuple[str, str, str]],
-    *,
-    title: str,
-    width: int = 640,
-    height: int = 240,
+def multi_trend_chart(
+    rows: list[dict[str, Any]], *, series: str, field: str, axis: str, title: str, period: str, techniques: bool
 ) -> str:
-    """One line per (key, label, colour) over ``points`` (each with 'period'); each series is scaled
-    to its own maximum (the legend gives the maxima)."""
-    if len(points) < 2:
-        return ""
-    left, right, bottom, top = 20, 20, 44, 26
-    plot_w, plot_h = width - left - right, height - bottom - top
-    step = plot_w / (len(points) - 1)
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>',
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#bbb"/>',
+    """Lines over time, one per technique or per outlet, with a legend."""
+    import altair as alt
+
+    data = [
+        {"period": r["period"], "series": display_name(r[series]) if techniques else r[series], "value": r[field]}
+        for r in rows
+        if r[field] is not None
     ]
-    legend_x = left
-    for key, label, colour in series:
-        values = [p.get(key) for p in points]
-        vmax = max((v for v in values if v is not None), default=0) or 1.0
-        coords = [(left + i * step, top + plot_h * (1 - v / vmax)) for i, v in enumerate(values) if v is not None]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for (x, y), p in zip(coords, [p for p in points if p.get(key) is not None], strict=True):
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>{_e(p["period"])}: '
-                f"{_e(label)} {_e(_fmt(p[key], 3))} ({p['articles']} articles)</title></circle>"
-            )
-        parts.append(
-            f'<rect x="{legend_x}" y="6" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{legend_x + 14}" y="15">{_e(label)} (max {_e(_fmt(vmax, 3))})</text>'
-        )
-        legend_x += 260
-    every = max(1, len(points) // 8)
-    for i, p in enumerate(points):
-        if i % every == 0 or i == len(points) - 1:
-            parts.append(
-                f'<text x="{left + i * step:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{_e(p["period"])}</text>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+    if not data:
+        return ""
+    unit = "yearmonth" if period == "month" else "year"
+    names = list(dict.fromkeys(r[series] for r in rows))
+    colour = (
+        alt.Color("series:N", title="technique", scale=_technique_scale(names))
+        if techniques
+        else alt.Color("series:N", title="outlet", scale=alt.Scale(scheme="tableau10"))
+    )
+    chart = alt.Chart(alt.Data(values=data), title=title, width=560, height=240).mark_line(point=True).encode(
+        x=alt.X(f"{unit}(period):T", title=period), y=alt.Y("value:Q", title=axis), color=colour
+    )
+    return _svg(chart)
 
 
 def heatmap_chart(outlets: list[dict[str, Any]], techniques: list[str], *, title: str) -> str:
-    """Outlets (rows) x techniques (columns), shaded by technique spans per 1,000 words."""
+    """Outlet x technique, spans per 1,000 words (colour and a number in each cell)."""
+    import altair as alt
+
     if not outlets or not techniques:
         return ""
-    label_w, cell_w, cell_h, head_h = 190, 40, 20, 110
-    width = label_w + cell_w * len(techniques) + 10
-    height = head_h + cell_h * len(outlets) + 10
-    vmax = max((o["technique_per_1000_words"][t] for o in outlets for t in techniques), default=0) or 1.0
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>'
+    data = [
+        {"outlet": o["outlet"], "technique": display_name(t), "rate": o["technique_per_1000_words"][t]}
+        for o in outlets
+        for t in techniques
     ]
-    for j, t in enumerate(techniques):
-        x = label_w + j * cell_w + cell_w / 2
-        parts.append(f'<text transform="translate({x:.1f},{head_h - 6}) rotate(-55)">{_e(_short(t))}</text>')
-    for i, o in enumerate(outlets):
-        y = head_h + i * cell_h
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + cell_h * 0.7:.1f}" text-anchor="end">{_e(_clip(o["outlet"], 30))}</text>'
-        )
-        for j, t in enumerate(techniques):
-            v = o["technique_per_1000_words"][t]
-            alpha = 0.06 + 0.94 * (v / vmax) if v > 0 else 0.0
-            parts.append(
-                f'<rect x="{label_w + j * cell_w}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                f'fill="#D55E00" fill-opacity="{alpha:.3f}" stroke="#eee"><title>{_e(o["outlet"])} – '
-                f"{_e(t)}: {v:.2f} per 1,000 words</title></rect>"
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+    base = alt.Chart(alt.Data(values=data), title=title).encode(
+        x=alt.X("technique:N", title=None, sort=[display_name(t) for t in techniques], axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("outlet:N", title=None, sort=[o["outlet"] for o in outlets]),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("rate:Q", title="per 1,000 words", scale=alt.Scale(scheme="oranges"))
+    )
+    text = base.mark_text(fontSize=10).encode(text=alt.Text("rate:Q", format=".1f"))
+    return _svg(cells + text)
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -212,10 +188,52 @@ def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] | None =
 def _technique_cell(t: str | None) -> str:
     if not t:
         return "–"
-    return f'<span class="sw" style="background:{_e(_colour(t))}"></span>{_e(t)}'
+    return f'<span class="sw" style="background:{_e(_colour(t))}"></span>{_e(display_name(t))}'
 
 
-def render_html(s: CorpusSummary) -> str:
+def _linked(title: str, rid: str, links: dict[str, str] | None) -> str:
+    """The headline, linked to that article's report when one was written beside the page."""
+    text = _e(title or "(untitled)")
+    href = (links or {}).get(rid)
+    return f'<a href="{_e(href)}">{text}</a>' if href else text
+
+
+def report_file_name(rid: str) -> str:
+    """A safe file name for an article's report (ids may hold any character)."""
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", rid)[:80].strip(".") or "article"
+    return f"{safe}-{hashlib.sha256(rid.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}.html"
+
+
+def write_article_reports(results: Any, ids: set[str], folder: Any) -> dict[str, str]:
+    """Write the HTML report of each article in ``ids`` found in ``results`` into ``folder``; returns
+    {id: path relative to the folder's parent} for the corpus page's links."""
+    from pathlib import Path
+
+    from spinscope.batch import iter_results
+    from spinscope.render.html import render_html as render_article
+    from spinscope.report import Report
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    links: dict[str, str] = {}
+    for rec in iter_results(results):
+        if rec.get("status") != "ok" or rec["id"] not in ids or rec["id"] in links:
+            continue
+        name = report_file_name(rec["id"])
+        (folder / name).write_text(render_article(Report.from_dict(rec["report"])), encoding="utf-8")
+        links[rec["id"]] = f"{folder.name}/{name}"
+    return links
+
+
+def linked_ids(s: CorpusSummary) -> set[str]:
+    """The articles the corpus page lists by name (most persuasive, top clickbait)."""
+    return {a["id"] for a in s.most_persuasive} | {h["id"] for h in s.clickbait_headlines}
+
+
+def render_html(s: CorpusSummary, *, links: dict[str, str] | None = None) -> str:
     top_outlets = [o for o in s.outlets if o["articles"]][:20]
     used = [t["technique"] for t in s.techniques if t["spans"]]
     sections: list[str] = []
@@ -238,13 +256,10 @@ def render_html(s: CorpusSummary) -> str:
         sections.append("".join(f'<p class="note">Note: {_e(n)}.</p>' for n in s.notes))
 
     sections.append("<h2>Techniques</h2>")
-    sections.append(
-        hbar_chart(
-            [(t["technique"], t["per_1000_words"], _colour(t["technique"])) for t in s.techniques if t["spans"]],
-            title="Technique spans per 1,000 words, whole corpus",
-            unit=" per 1,000 words",
+    if used:
+        sections.append(
+            technique_bars([t for t in s.techniques if t["spans"]], title="Technique spans per 1,000 words")
         )
-    )
     sections.append(
         _table(
             ["technique", "spans", "articles", "share of articles", "per 1,000 words"],
@@ -326,15 +341,19 @@ def render_html(s: CorpusSummary) -> str:
         sections.append(
             f'<p class="meta">{s.dated_articles} of {s.articles} articles have a date; by {s.trend_period}.</p>'
         )
+        period = s.trend_period
         sections.append(
-            line_chart(
-                s.trend,
-                [
-                    ("mean_persuasion", "mean persuasion", "#0072B2"),
-                    ("techniques_per_1000_words", "spans per 1,000 words", "#D55E00"),
-                ],
-                title="Persuasion and technique frequency over time",
-            )
+            '<div class="charts">'
+            + trend_chart(s.trend, field="mean_persuasion", axis="mean persuasion", title="Mean persuasion",
+                          period=period)
+            + trend_chart(s.trend, field="techniques_per_1000_words", axis="spans per 1,000 words",
+                          title="Technique spans per 1,000 words", period=period)
+            + multi_trend_chart(s.trend_techniques, series="technique", field="per_1000_words",
+                                axis="spans per 1,000 words", title="Each technique over time", period=period,
+                                techniques=True)
+            + multi_trend_chart(s.trend_outlets, series="outlet", field="mean_persuasion", axis="mean persuasion",
+                                title="Mean persuasion by outlet over time", period=period, techniques=False)
+            + "</div>"
         )
         sections.append(
             _table(
@@ -352,9 +371,11 @@ def render_html(s: CorpusSummary) -> str:
     sections.append("<h2>Most anonymous-sourced outlets</h2>")
     if s.anonymous_outlets:
         sections.append(
-            hbar_chart(
-                [(o["outlet"], o["anonymous_share"], "#CC79A7") for o in s.anonymous_outlets],
+            share_bars(
+                [(o["outlet"], o["anonymous_share"]) for o in s.anonymous_outlets],
                 title="Share of sources that are anonymous, by outlet",
+                axis="anonymous share of sources",
+                colour="#CC79A7",
             )
         )
         sections.append(
@@ -382,7 +403,7 @@ def render_html(s: CorpusSummary) -> str:
             _table(
                 ["clickbait", "headline", "outlet", "persuasion", "id"],
                 [
-                    [h["clickbait"], _e(h["title"]), _e(h["outlet"]), h["persuasion"], _e(h["id"])]
+                    [h["clickbait"], _linked(h["title"], h["id"], links), _e(h["outlet"]), h["persuasion"], _e(h["id"])]
                     for h in s.clickbait_headlines
                 ],
                 {0, 3},
@@ -395,7 +416,8 @@ def render_html(s: CorpusSummary) -> str:
     sections.append(
         _table(
             ["persuasion", "headline", "outlet", "id"],
-            [[a["persuasion"], _e(a["title"]), _e(a["outlet"]), _e(a["id"])] for a in s.most_persuasive],
+            [[a["persuasion"], _linked(a["title"], a["id"], links), _e(a["outlet"]), _e(a["id"])]
+             for a in s.most_persuasive],
             {0},
         )
     )

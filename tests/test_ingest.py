@@ -117,3 +117,51 @@ def test_corpus_readers(tmp_path: Path) -> None:
     (d / "one.txt").write_text(ARTICLE, encoding="utf-8")
     (d / "skip.bin").write_bytes(b"\x00")
     assert [r.id for r in iter_records(d)] == ["one"]
+
+
+def test_mostly_utf8_with_a_bad_byte_is_utf8_with_a_replacement(tmp_path: Path) -> None:
+    good = ("The minister’s plan\n\nThe café owners said the minister’s plan was “unfair” — twice. " * 5).encode()
+    path = tmp_path / "a.txt"
+    path.write_bytes(good[:70] + b"\xff" + good[70:])  # one stray byte, as in a spliced download
+    a = read_file(path)
+    assert "café owners" in a.text and "minister’s" in a.text and "\ufffd" in a.text
+    assert "caf√©" not in a.text and "â€" not in a.text  # not mac-roman / cp1252 mojibake
+    assert any("1 invalid byte" in w for w in a.warnings)
+    legacy = "Café owners protest\n\nThe café owners of São Paulo said the new tax was “unfair” and would hurt trade."
+    text, warnings = decode_bytes(legacy.encode("cp1252"))
+    assert "São Paulo" in text and any("not UTF-8" in w for w in warnings)  # a legacy file is still detected
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(ARTICLE.replace("Jones", "Jönes").encode(codec))
+    a = read_file(path)
+    assert a.title == "Officials Warn of Storm Damage" and "Mr. Jönes said" in a.text
+    assert any("without a byte order mark" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_text_below_deeply_nested_elements_is_kept(tmp_path: Path, depth: int) -> None:
+    paras = "".join(f"<p>{s}</p>" for s in ARTICLE.split("\n\n")[1:])
+    html = (
+        "<html><head><title>Officials Warn of Storm Damage</title></head><body>"
+        + "<div>" * depth
+        + paras
+        + "<p>The deepest paragraph says the roads reopened by the evening.</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    path = tmp_path / "deep.html"
+    path.write_text(html, encoding="utf-8")
+    a = read_file(path)
+    assert "The storm reached the coast" in a.text and "roads reopened by the evening" in a.text
+
+
+def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="FIFO"):
+        read_file(fifo)  # reading it would block until a writer came

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from spinscope.errors import InputError
 
@@ -24,12 +25,68 @@ class Extracted:
     language: str | None
 
 
+# Elements whose end tag is optional or absent: left out of the nesting depth count.
+_NO_DEPTH = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th thead tbody tfoot option optgroup rb rt rp colgroup caption".split()
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
+MAX_DEPTH = 1000  # libxml2 keeps 256 levels (2048 with huge_tree); deeper wrappers are dropped, text kept
+
+
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
+    """``html`` with the start and end tags nested deeper than ``limit`` removed (their text stays):
+    the HTML parser silently drops everything below its depth limit. One linear pass; a page that
+    stays within the limit is returned as it is."""
+    depth = 0
+    dropped: dict[str, int] = {}
+    pieces: list[str] = []
+    last = 0
+    changed = False
+    for m in _TAG.finditer(html):
+        closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if tag in _NO_DEPTH or self_closing:
+            continue
+        if not closing:
+            if depth >= limit:
+                dropped[tag] = dropped.get(tag, 0) + 1
+                pieces.append(html[last : m.start()])
+                last = m.end()
+                changed = True
+                continue
+            depth += 1
+        elif dropped.get(tag):
+            dropped[tag] -= 1
+            pieces.append(html[last : m.start()])
+            last = m.end()
+        else:
+            depth = max(0, depth - 1)
+    if not changed:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def parse_html(html: str) -> Any:
+    """An lxml tree of ``html`` that keeps deep nesting (``huge_tree``: 2048 levels, and ``flatten_deep``
+    beyond ``MAX_DEPTH``), so text below 255 nested elements is not dropped."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    return lxml.html.document_fromstring(flatten_deep(html), parser=parser)
+
+
 def extract_html(html: str, *, url: str | None = None, name: str = "input") -> Extracted:
     """Main text and metadata of an HTML page. Raises InputError when the page holds no article."""
     import trafilatura
+    from lxml.etree import ParserError
 
+    try:
+        tree = parse_html(html)
+    except (ParserError, ValueError):
+        raise InputError(f"{name}: no article text found in the HTML page") from None
     doc = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         include_comments=False,
         include_tables=False,
@@ -44,7 +101,12 @@ def extract_html(html: str, *, url: str | None = None, name: str = "input") -> E
     if not body:
         # trafilatura may refuse very short pages with precision on; retry favouring recall.
         doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=False, favor_recall=True, with_metadata=True
+            parse_html(html),
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            favor_recall=True,
+            with_metadata=True,
         )
         body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not body or len(body.split()) < 5:

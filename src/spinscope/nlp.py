@@ -129,7 +129,7 @@ SAY = (
     r"believes|thinks|agreed|agrees|disclosed|countered|emphasi[sz]ed|stressed|pointed out|"
     r"went on|continued|testified|conceded|boasted|vowed|promised|told reporters|quipped|joked|shouted|"
     r"asserted|asserts|whined|whines|lamented|laments|bragged|brags|scoffed|sneered|gushed|fumed|ranted|"
-    r"railed|snapped|retorted|proclaimed|proclaims|wondered|"
+    r"railed|snapped|retorted|proclaimed|proclaims|wondered|answered|answers|"
     r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
     r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
 )
@@ -232,13 +232,14 @@ _ROLE_NAME = re.compile(
 )
 # verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
 _VERB = re.compile(
-    rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by)\b)|\b[Aa]ccording to\b|\bcit(?:ing|ed)\b"
+    rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by)\b)|\b[Aa]ccording to\b|\bcit(?:ing|ed)\b|"
+    r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b"
 )
 # verbs that may come before their subject after a quote ('"...," said Smith'); "told X" never does
 _INVERTIBLE = frozenset(
     "said says added adds asked asks wrote writes continued explained insisted warned noted recalled replied "
     "admitted conceded argued declared stated tweeted posted cautioned remarked observed countered responded "
-    "acknowledged confirmed claimed went on pointed out".split()
+    "acknowledged confirmed claimed went on pointed out reported reports noted notes".split()
 ) | {"went on", "pointed out"}
 _ROLE_LIKE = re.compile(
     r"(?:an?|the|his|her|its|their|one|former|chief|senior|deputy|acting|[A-Z][\w’'\-]*[’']s|\d{1,3})\b"
@@ -248,6 +249,8 @@ _NOUN_USE = re.compile(
     r"\b(?i:a|an|the|his|her|its|their|our|my|your|these|those|hundreds?|thousands?|millions?|dozens?|numerous|"
     r"phone|media|news|false|recent|unconfirmed|such|\d[\d,]*)\s+$"
 )
+_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$")
+_DETERMINER = re.compile(r"The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|Your")
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
 # "Yvette Cooper, who leads a group that includes Oliver Letwin, said": a relative clause between the
 # subject and the verb describes the subject; names inside it are not the speaker.
@@ -464,8 +467,8 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
         if opener:  # "In an interview with Fox Business, Trump called … and accused": the subject follows it
             start = opener.end()
         head = _SUBJ_AT_START.match(text, start, verb_start)
-        if head is None or _STOP_WORD.fullmatch(head.group(0)):
-            return None
+        if head is None or _STOP_WORD.fullmatch(head.group(0)) or _DETERMINER.fullmatch(head.group(0)):
+            return None  # "The authentic looking … story was headlined … and claimed": no name to give
         kind = head.lastgroup or "name"
         s, e = head.start(kind), head.end(kind)
         return Attribution(
@@ -542,9 +545,11 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
         for v in _VERB.finditer(text, sent.start, sent.end):
             verb = v.group(0).lower()
             att: Attribution | None = None
-            noun = _NOUN_USE.search(text, max(sent.start, v.start() - 30), v.start())
-            if noun or _inside_quote(text, sent.start, v.start()):
-                continue
+            near = max(sent.start, v.start() - 30)
+            noun = _NOUN_USE.search(text, near, v.start())
+            passive = verb not in ("according to", "citing") and _PASSIVE.search(text, near, v.start())
+            if noun or passive or _inside_quote(text, sent.start, v.start()):
+                continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
             if verb == "according to" or verb.startswith("cit"):
                 m = re.match(rf"\s+(?:(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
                 if m:
@@ -589,8 +594,12 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
     mentions = _person_mentions(article, context, out)
+    for a in out:
+        if a.name.endswith(("-", "–")) and not a.descriptor:  # "Fox News-described as …"
+            a.name = a.name.rstrip("-–")
+            a.end = a.start + len(a.name)
     out = [a for a in out if not _not_a_name(text, a, mentions)]
-    _resolve(out, mentions, quote_regions(text), text)
+    _resolve(out, mentions, quote_regions(text), text, context.memo.get("nlp.mentions", []))
     return out
 
 
@@ -626,8 +635,9 @@ def _not_a_name(text: str, att: Attribution, mentions: list[Attribution]) -> boo
     return inside.search(text) is None
 
 
+# a run of capitalised words, ending at a possessive: "The Weather Channel’s" | "Mike Seidel"
 _CAPSEQ = re.compile(
-    rf"\b{_NAME_TOKEN}(?:(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*\s+{_NAME_TOKEN}){{0,3}}"
+    rf"\b{_NAME_TOKEN}(?:(?<!['’]s)(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*\s+{_NAME_TOKEN}){{0,3}}"
 )
 _NOT_NAME = re.compile(
     rf"^(?:(?:{_STOP_START}|The|A|An|His|Her|Their|Its|Our|It|He|She|They|We|I|If|As|For|With|From|Of|"
@@ -678,7 +688,15 @@ def _person_mentions(article: Article, context: Context, atts: list[Attribution]
     label_spans(article, context, near + [a for a in atts if _needs_label(a)])
     context.memo["nlp.mentions"] = keep
     near_ids = {id(f) for f in near}
-    return [f for f in keep if f.titled or (id(f) in near_ids and f.label in (None, "PERSON"))]
+    # a bare surname of someone named in full ("Seidel" after "Mike Seidel") is that person whatever NER says
+    person_surnames = {
+        f.name.split()[-1] for f in keep if len(f.name.split()) > 1 and (f.label == "PERSON" or has_first_name(f.name))
+    }
+    return [
+        f
+        for f in keep
+        if f.titled or (id(f) in near_ids and (f.label in (None, "PERSON") or f.name in person_surnames))
+    ]
 
 
 def _needs_label(att: Attribution) -> bool:
@@ -797,7 +815,11 @@ def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: in
 
 
 def _resolve(
-    atts: list[Attribution], mentions: list[Attribution], quotes: RegionIndex | None = None, text: str | None = None
+    atts: list[Attribution],
+    mentions: list[Attribution],
+    quotes: RegionIndex | None = None,
+    text: str | None = None,
+    names_seen: list[Attribution] | None = None,
 ) -> None:
     """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention:
     never a name inside a quotation, never one of the wrong number or gender, and for "he"/"she" the
@@ -808,7 +830,7 @@ def _resolve(
     outside = [m for m in mentions if quotes is None or quotes.containing(m.start) < 0]
     outside.sort(key=lambda a: a.start)
     mention_starts = [m.start for m in outside]
-    people = atts + mentions
+    people = atts + mentions + (names_seen or [])  # every capitalised name, for surnames and their gender
     cue_ids = {id(a) for a in atts}  # subjects of attribution cues: speakers, not names merely mentioned
     surname_gender: dict[str, str] = {}
     person_surnames: set[str] = set()
@@ -819,7 +841,7 @@ def _resolve(
         got = gender_of(other.name)
         if got and len(words) > 1:
             surname_gender.setdefault(words[-1], got)
-        if other.titled or has_first_name(other.name):
+        if other.titled or has_first_name(other.name) or (len(words) > 1 and got):
             person_surnames.add(words[-1])
     for att in atts:
         low = att.name.lower()
@@ -836,7 +858,7 @@ def _resolve(
         if head is None:
             pool += [m for m in _window(outside, mention_starts, lo, att.start) if m.end <= att.start]
         pool.sort(key=lambda a: a.start)
-        fitting: list[tuple[Attribution, tuple[str, int, int]]] = []
+        fitting: list[tuple[Attribution, tuple[str, int, int], str | None]] = []
         for prev in reversed(pool):
             if is_pronoun(prev.name):
                 if prev.antecedent is None or prev.name.lower() != low:
@@ -853,7 +875,9 @@ def _resolve(
                 if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name)):
                     continue
                 words = cand_name.split()
-                known_person = bool(words) and (prev.titled or words[-1] in person_surnames)
+                known_person = bool(words) and (
+                    prev.titled or words[-1] in person_surnames or gender_of(cand_name) is not None
+                )
                 if (prev.label not in (None, "", "PERSON") and not known_person) or re.search(r"[’']s$", cand_name):
                     continue  # an organisation or a possessive is not "he"
                 if want and _ORG_HEAD_END.search(cand_name) and not _ROLE_IN_ORG.search(cand_name):
@@ -861,7 +885,7 @@ def _resolve(
                 got = gender_of(cand_text) or (surname_gender.get(words[-1]) if words else None)
                 if want and got and want != got:
                     continue
-            fitting.append((prev, (cand_name, c_s, c_e)))
+            fitting.append((prev, (cand_name, c_s, c_e), got if head is None else None))
             if head is not None or not want:
                 break
             if id(prev) in cue_ids or prev.start < att.start - _RUN_REACH:
@@ -876,7 +900,10 @@ def _resolve(
             between = text[speaker[0].end : fitting[0][0].start]
             if re.search(r"[.!?][\"”’]?\s", between):
                 speaker = None
-        att.antecedent = (speaker or fitting[0])[1]
+        # else a name of the pronoun's gender over a nearer one whose gender is unknown ("On his Weather
+        # Channel bio page, Seidel is asked …. He answers")
+        gendered = next((f for f in fitting if want and f[2] == want), None)
+        att.antecedent = (speaker or gendered or fitting[0])[1]
 
 
 _HEAD = re.compile(rf"\b(?i:{_PERSON_HEADS})\b")

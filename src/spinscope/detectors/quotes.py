@@ -43,6 +43,11 @@ _GAP = re.compile(
     # or a role appositive before the name: `"...," Northgate's chief executive, Paul Okafor, said`
     r"|[\s,\"”’'—–-]{0,4}(?:[A-Z][\w'’.-]*(?:'s|’s)?\s+)?(?:[a-z][\w'’-]*\s+){0,4}[a-z][\w'’-]*,\s+"
 )
+# after a quote that does not end its sentence, a role or a given name may come before the subject that NER
+# kept ('," Apple spokeswoman Nat Kerris said', '," Toshimitsu Shigemura, a professor …, told')
+_GAP_OPEN = re.compile(
+    r"[\s,;:\"”’'—–-]{0,4}(?:[A-Z][\w'’.&/-]*\s+){0,3}(?:[a-z][\w'’-]*\s+){0,3}(?:[A-Z][\w'’.&/-]*\s+){0,2}"
+)
 _SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)
 _ATTRIBUTION_AFTER = re.compile(
     rf"[\s,]*(?:(?:{SAY})\b|(?:[A-Z][\w.'’-]*\s+|[a-z]+\s+){{1,5}}(?:{SAY})\b)"
@@ -336,7 +341,8 @@ class QuotesDetector(Detector):
             kind = quote_kind(text, q, att is not None)
             if kind == "speech" and speaker is None and previous and previous["speaker"]:
                 gap = text[previous["end"] : (q.open_mark if q.open_mark is not None else q.start)]
-                if para - prev_para <= 1 and len(re.findall(r"[.!?][\"”’]?\s+\S", gap.strip())) <= 1:
+                introduced = gap.rstrip().endswith(":")  # a line introducing someone else's words: unknown
+                if para - prev_para <= 1 and len(re.findall(r"[.!?][\"”’]?\s+\S", gap.strip())) <= 1 and not introduced:
                     speaker = dict(previous["speaker"], resolved_from="previous quote")
             item: dict[str, Any] = {
                 "start": q.start,
@@ -402,14 +408,17 @@ _PRIOR_REACH = 1500  # characters back to the start of the sentence before a quo
 def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None:
     close = q.close_mark if q.close_mark is not None else q.end
     opening = q.open_mark if q.open_mark is not None else q.start
+    # '"Why?" Howard asked' goes on after a question mark; '"Why?" He answers' starts a new sentence
+    asks = text[q.end - 1] in "?!"
     ends_sentence = text[q.end - 1] == "." or (q.close_mark is None and q.broken == "missing_close")
     after = [
         a
         for a in cues.between(close, close + _AFTER_REACH)
         if close <= min(a.start, a.verb_start)
-        and _GAP.fullmatch(text[close : min(a.start, a.verb_start)])
+        and (_GAP if ends_sentence else _GAP_OPEN).fullmatch(text[close : min(a.start, a.verb_start)])
         and "\n" not in text[close : min(a.start, a.verb_start)]
         and not (ends_sentence and text[min(a.start, a.verb_start)].isupper())
+        and not (asks and a.name in ("He", "She", "They", "We", "I"))
     ]
     before = [
         a

@@ -42,6 +42,33 @@ _STOP = frozenset(
 _CLAUSE_END = re.compile(r"[.;!?]|,\s+(?:but|and|while|although)\b")
 
 
+_NAME_WORD = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'’]*")
+_VOWELS = frozenset("AEIOUY")
+
+
+def _proper_words(text: str) -> frozenset[str]:
+    """Capitalised words of the text that are never written in lower case: names ("Reuters", "Breitbart")."""
+    lower = {w.lower() for w in re.findall(r"\b[a-z][a-z]+\b", text)}
+    return frozenset(w.upper() for w in _NAME_WORD.findall(text) if w.lower() not in lower)
+
+
+def _caps_is_a_name(text: str, start: int, end: int, names: frozenset[str]) -> bool:
+    """True when a run of capitals names something rather than shouting: every word of it is an acronym
+    (no vowel, or at most three letters) or a name the article writes elsewhere in normal case ("REUTERS" beside
+    "Reuters"); or it is a dateline or credit: in brackets ("(REUTERS)") or opening a paragraph before a
+    bracket or a dash ("WASHINGTON (AP) —")."""
+    words = [w.strip("'’") for w in _CAPS_WORD.findall(text[start:end])]
+    if all(len(w) <= 3 or not (_VOWELS & set(w)) or w in names for w in words):
+        return True
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 3].lstrip(" ")
+    if before == "(" and after.startswith(")"):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and after[:1] in ("(", "—", "–", "-", ",")
+
+
 def _in_quotes(text: str, sent: Region, pos: int) -> bool:
     """Heuristic: an odd number of double quote marks between the sentence start and ``pos``."""
     seg = text[sent.start : pos]
@@ -71,6 +98,7 @@ class RhetoricDetector(Detector):
     def detect(self, article: Article, context: Context) -> Findings:
         m = self._load()
         text = article.text
+        names = _proper_words(text)
         spans: list[Span] = []
         sentences = article.analysable_sentences()
         for sent in sentences:
@@ -145,6 +173,8 @@ class RhetoricDetector(Detector):
                 break
             if not s_text.isupper():  # a whole line in capitals is usually a heading, not shouting
                 for mm in _CAPS_RUN.finditer(s_text):
+                    if _caps_is_a_name(text, sent.start + mm.start(), sent.start + mm.end(), names):
+                        continue
                     spans.append(
                         Span(
                             sent.start + mm.start(),

@@ -72,6 +72,14 @@ CLUTTER = [
     ("Comments are closed.", "comments notice"),
     ("RELATED COVERAGE", "rail heading"),
     ("youtube.com", "embed source"),
+    ("People also read.", "rail heading"),
+    ("More from Politics.", "rail heading"),
+    ("Readers also liked:", "rail heading"),
+    ("Protesters gather outside parliament VIEW ALL PHOTOS IN GALLERY", "gallery"),
+    ("See all 12 photos", "gallery"),
+    ("Rosa Ibarra, council member", "caption"),
+    ("jim reyes, harbour master", "caption"),
+    ("Bill Bratton, New York City police commissioner", "caption"),
 ]
 
 ARTICLE_SENTENCES = [
@@ -95,6 +103,13 @@ ARTICLE_SENTENCES = [
     "Comments by the minister were closed to debate, he said.",
     "Image loading times have doubled.",
     "Watch what they do, not what they say.",
+    "Police said they would view all the images.",
+    "We want to see all the videos, she said.",
+    "Rosa Ibarra, who led the opposition, said no.",
+    "Maciel Degollado, founder of the Legionaries of Christ.",
+    "Fool Me Once, Shame on You",
+    "Paris, France",
+    "People also read the small print, the regulator said.",
 ]
 
 
@@ -180,3 +195,31 @@ def test_headline_repeated_as_the_first_body_line() -> None:
     # a later line that happens to repeat the headline is article text
     b = article_from_text("Ireland and the Border\nIt matters.\nIreland and the Border\n")
     assert not b.excluded
+
+
+def test_gallery_caption_and_rail_heading_inside_an_article_get_no_spans() -> None:
+    """A scraped gallery widget, a name-and-role photo caption between paragraphs and a rail heading ending
+    with a full stop are excluded, so no finding lands on them."""
+    text = (
+        "Council Rejects Harbour Deal\n"
+        "The council rejected the harbour deal on Tuesday after a long and bitter debate.\n"
+        "Shocking scenes as the disgraceful vote collapses VIEW ALL PHOTOS IN GALLERY\n"
+        "rosa ibarra, council member\n"
+        "The mayor said the city would look for a new partner within the year.\n"
+        "People also read.\n"
+        "Mayor's outrageous plan is a total disaster\n"
+    )
+    from spinscope.detectors import Context, Resources, load_detector
+    from spinscope.detectors.base import keep_outside_excluded
+
+    article = article_from_text(text)
+    reasons = {text[r.start : r.end]: r.reason for r in article.excluded}
+    gallery = text.index("Shocking")
+    assert reasons[text[gallery : text.index("\n", gallery)]] == "photo gallery widget"
+    assert reasons["rosa ibarra, council member"].startswith("photo caption")
+    assert reasons["People also read."].startswith("promotional rail heading")
+    assert reasons["Mayor's outrageous plan is a total disaster"].startswith("promotional rail item")
+    context = Context(resources=Resources())
+    found = [s for name in ("lexical", "rhetoric") for s in load_detector(name).detect(article, context).spans]
+    kept = keep_outside_excluded(article, found)
+    assert not [s for s in kept if gallery <= s.start < text.index("The mayor")]

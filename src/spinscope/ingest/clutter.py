@@ -85,11 +85,36 @@ _PLACEHOLDER = re.compile(
     rf"^\s*(?:{_MEDIA}|poll|player|comments?|content)\s+(?:is\s+)?loading\W*$",
     re.I,
 )
+# A photo gallery's prompt ("VIEW ALL PHOTOS IN GALLERY", "See all 12 pictures"), alone or after its caption,
+# and its slide counter ("1 of 12").
+_GALLERY = re.compile(
+    r"(?:^|\s)(?:view|see|open|browse|show|watch)\s+(?:all\s+)?(?:the\s+)?(?:\d+\s+)?"
+    r"(?:photos|pictures|images|slides|videos)(?:\s+in\s+(?:the\s+)?gallery)?\W*$|"
+    r"(?:^|\s)(?:view|see|open)\s+(?:the\s+|full\s+)?(?:photo\s+)?gallery\W*$|^\W*\d{1,3}\s+(?:of|/)\s+\d{1,3}\W*$",
+    re.I,
+)
+# A scraped photo caption that is only a person's name and role, with no verb and no full stop:
+# "Rosa Ibarra, council member", "jim reyes, harbour master".
+_ROLE = (
+    r"member|master|leader|commissioner|judge|president|chair(?:man|woman|person)?|director|secretary|minister|"
+    r"spokes(?:man|woman|person)|officer|official|coordinator|chief|executive|ceo|founder|owner|analyst|expert|"
+    r"professor|manager|mayor|governor|senator|representative|lawyer|attorney|correspondent|reporter|editor|"
+    r"photographer|coach|player|captain|resident|activist|candidate|council(?:l)?or|doctor|scientist|researcher|"
+    r"economist|advis[eo]r|aide|head|ambassador|general|sheriff|inspector|superintendent|principal|teacher"
+)
+_NAME_ROLE = re.compile(
+    r"^\s*(?:(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+|(?:[a-z][a-z'’-]+\s+){1,2}[a-z][a-z'’-]+)\s*,\s+"
+    rf"(?:the\s+|a\s+|an\s+)?(?:[A-Za-z'’-]+\s+){{0,4}}(?i:{_ROLE})s?(?:\s+(?:of|at|for)\s+[A-Za-z'’ .&-]{{2,50}})?$"
+)
+_VERB_CUE = re.compile(
+    r"\b(?:said|says|say|told|tells|is|are|was|were|has|have|had|will|would|can|could|did|does|do|been|being)\b", re.I
+)
 _NAV_SEPARATORS = re.compile(r"\s[|•·›»/]\s|\s>\s")
 _HANDLE = re.compile(r"(?:^|\s)[@#]\w+")
 _RAIL_HEADING = re.compile(
     rf"^\W*(?:{_LINK_LABEL}|you (?:may|might) (?:also )?like|more (?:stories|news|coverage|on this)|"
-    r"around the web|from our partners|in case you missed it|what to read next|elsewhere|more in|see all(?: related)?)"
+    r"around the web|from our partners|in case you missed it|what to read next|elsewhere|more in|see all(?: related)?|"
+    r"(?:people|readers|others|users) (?:also )?(?:read|viewed|liked|watched|enjoyed)|more from(?: [\w&'’-]+){1,3})"
     r"(?:\s+(?:now|today|this week|stories|news|articles|posts|videos|content|coverage|links|for you|on \w+))?\W*$",
     re.I,
 )
@@ -210,6 +235,12 @@ def classify_line(line: str) -> str | None:
             return "social handles or hashtags"
     if n <= 6 and _RAIL_HEADING.match(stripped):
         return "promotional rail heading (trending, related, sponsored)"
+    gallery = _GALLERY.search(stripped) if n <= 25 else None
+    if gallery and (gallery.group(0).strip().isupper() or (n <= 12 and not _ends_like_sentence(stripped))):
+        return "photo gallery widget"
+    if (3 <= n <= 10 and stripped.count(",") == 1 and not _ends_like_sentence(stripped)
+            and _NAME_ROLE.match(stripped) and not _VERB_CUE.search(stripped)):
+        return "photo caption (a name and a role)"
     return None
 
 

@@ -52,7 +52,7 @@ def train_claims(
     out: Path = typer.Option(Path("src/spinscope/resources/models"), "--out", help="Where to write claims.npz."),
     quick: bool = typer.Option(False, "--quick", help="Skip the hyper-parameter search."),
 ) -> None:
-    """Train the check-worthy claim scorer on CheckThat! 2019 training debates and ClaimBuster."""
+    """Train the check-worthy claim ranker on CheckThat! 2019 training debates and ClaimBuster (scikit-learn)."""
     if not (data / "checkthat2019" / "training").is_dir() or not (data / "claimbuster").is_dir():
         fail(f"{data} lacks checkthat2019/training or claimbuster")
     cmd = [sys.executable, "-m", "spinscope.train.claims", "--data", str(data), "--out", str(out)]
@@ -63,4 +63,13 @@ def train_claims(
         fail(f"training failed (exit {code})", code)
     card = out / "claims.card.json"
     if card.is_file():
-        print(json.dumps(json.loads(card.read_text(encoding="utf-8"))["validation_held_out"]))
+        figures = json.loads(card.read_text(encoding="utf-8"))
+        print(
+            json.dumps(
+                {
+                    "untouched_MAP": figures["untouched"]["MAP"],
+                    "leave_one_debate_out_MAP": figures["leave_one_debate_out_all"]["MAP"],
+                    "AP_sd": figures["leave_one_debate_out_all"]["AP_sd"],
+                }
+            )
+        )

@@ -1,15 +1,23 @@
 """Check-worthy claims: rank the sentences of an article by how much they deserve a fact-check.
 
-The scorer is a logistic regression over TF-IDF word n-grams plus a few cue features (numbers,
-dates, named actors, causal and comparative wording, event verbs), trained by
-``spinscope.train.claims`` on CLEF-2019 CheckThat! debates and ClaimBuster sentences. Inference is
-numpy only: the vocabulary, idf and weights live in ``resources/models/claims.npz``.
+The scorer is a linear pairwise ranker (trained so that a check-worthy sentence outscores an ordinary
+one of the same debate, which is what MAP rewards) over TF-IDF word n-grams, cue features (numbers,
+statistics, dates, named actors, comparisons, causal wording, event verbs, policy words) and the
+sentence's context: the cues of the sentences before and after it, its position in the document and
+in its speaker turn (a paragraph in an article), whether it answers a question, and speaker features
+(a stage direction or audience line, how often the speaker asks questions, the speaker's share of the
+lines). It is trained by ``spinscope.train.claims`` on CLEF-2019 CheckThat! debates and ClaimBuster
+sentences; a sigmoid fitted on held-out debates (balanced classes) maps the ranking score to [0, 1].
+Inference is numpy only: vocabulary, idf and weights live in ``resources/models/claims.npz``.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +28,8 @@ import numpy as np
 from spinscope.article import Article
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.errors import ModelError
-from spinscope.nlp import sentence_regions
+from spinscope.nlp import paragraph_regions, sentence_regions
+from spinscope.spans import Region
 
 MODEL_FILE = "claims.npz"
 
@@ -130,16 +139,81 @@ def cue_vector(text: str, names: list[str] | None = None) -> np.ndarray:
     return vec
 
 
+# Speakers that are not a debater: stage directions, audience, unnamed questioners.
+_NON_SPEAKER = re.compile(r"^(?:SYSTEM|SYSYTEM|QUESTION|AUDIENCE.*|UNIDENTIFIED.*|\(.*)$")
+CONTEXT_LAYOUT: tuple[str, ...] = (
+    "non_speaker_line",
+    "speaker_question_share",
+    "speaker_line_share",
+    "position",
+    "first_in_turn",
+    "last_in_turn",
+    "turn_length",
+    "answers_question",
+)
+# Context of a sentence with no document around it (ClaimBuster training sentences).
+NEUTRAL_CONTEXT = np.array([0.0, 0.1, 0.4, 0.5, 0.0, 0.0, 0.0, 0.0])
+NEIGHBOUR_WEIGHT = 0.5
+
+
+def context_features(speakers: Sequence[str], turns: Sequence[int], texts: Sequence[str]) -> np.ndarray:
+    """Per sentence: the ``CONTEXT_LAYOUT`` features from its speaker, its turn (consecutive sentences
+    of one speaker in a debate; a paragraph in an article) and its position."""
+    n = len(texts)
+    lines = Counter(speakers)
+    asks = Counter(sp for sp, t in zip(speakers, texts, strict=True) if t.rstrip().endswith("?"))
+    turn_size = Counter(turns)
+    out = np.zeros((n, len(CONTEXT_LAYOUT)))
+    k = 0
+    for i in range(n):
+        k = 0 if i == 0 or turns[i] != turns[i - 1] else k + 1
+        size = turn_size[turns[i]]
+        after_question = i > 0 and speakers[i - 1] != speakers[i] and texts[i - 1].rstrip().endswith("?")
+        out[i] = (
+            1.0 if _NON_SPEAKER.match(speakers[i].strip()) else 0.0,
+            asks[speakers[i]] / lines[speakers[i]],
+            lines[speakers[i]] / n,
+            i / max(n - 1, 1),
+            1.0 if k == 0 else 0.0,
+            1.0 if k == size - 1 else 0.0,
+            math.log1p(size) / 3,
+            1.0 if after_question else 0.0,
+        )
+    return out
+
+
+def speaker_turns(speakers: Sequence[str]) -> list[int]:
+    """Turn ids for a debate: a new turn whenever the speaker changes."""
+    out: list[int] = []
+    for i, sp in enumerate(speakers):
+        out.append(0 if i == 0 else out[-1] + (sp != speakers[i - 1]))
+    return out
+
+
+def document_features(cues: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """The non-text features of each sentence: its cues, its neighbours' cues (scaled) and its context."""
+    zero = np.zeros((1, cues.shape[1]))
+    prev = np.vstack([zero, cues[:-1]]) * NEIGHBOUR_WEIGHT
+    nxt = np.vstack([cues[1:], zero]) * NEIGHBOUR_WEIGHT
+    return np.hstack([cues, prev, nxt, context])
+
+
+N_DENSE = 3 * len(CUE_LAYOUT) + len(CONTEXT_LAYOUT)
+
+
 @dataclass(frozen=True)
 class ClaimScorer:
-    """TF-IDF + cue-feature logistic regression; numpy inference from stored weights."""
+    """TF-IDF + cue + context linear ranker; numpy inference from stored weights.
+
+    ``coef_dense`` weighs ``document_features`` (N_DENSE columns); ``platt`` (a, b) maps the ranking score
+    z to a probability 1 / (1 + exp(-(a z + b)))."""
 
     vocab: dict[str, int]
     terms: list[str]
     idf: np.ndarray
     coef_text: np.ndarray
-    coef_cues: np.ndarray
-    intercept: float
+    coef_dense: np.ndarray
+    platt: tuple[float, float]
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClaimScorer:
@@ -156,14 +230,17 @@ class ClaimScorer:
     def _read(cls, path: Path) -> ClaimScorer:
         with np.load(path, allow_pickle=False) as z:
             terms = [str(t) for t in z["vocab"]]
-            return cls(
+            scorer = cls(
                 vocab={t: i for i, t in enumerate(terms)},
                 terms=terms,
                 idf=z["idf"].astype(np.float64),
                 coef_text=z["coef_text"].astype(np.float64),
-                coef_cues=z["coef_cues"].astype(np.float64),
-                intercept=float(z["intercept"]),
+                coef_dense=z["coef_dense"].astype(np.float64),
+                platt=(float(z["platt"][0]), float(z["platt"][1])),
             )
+        if len(scorer.coef_dense) != N_DENSE or len(scorer.coef_text) != len(terms):
+            raise ValueError(f"weights do not match the feature layout ({len(scorer.coef_dense)} != {N_DENSE})")
+        return scorer
 
     def text_vector(self, text: str) -> dict[int, float]:
         counts: dict[int, int] = {}
@@ -175,18 +252,39 @@ class ClaimScorer:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {i: w / norm for i, w in weights.items()}
 
-    def decision(self, text: str, names: list[str] | None = None, vec: dict[int, float] | None = None) -> float:
-        vec = self.text_vector(text) if vec is None else vec
-        z = self.intercept + sum(self.coef_text[i] * w for i, w in vec.items())
-        return float(z + cue_vector(text, names) @ self.coef_cues)
+    def decisions(
+        self,
+        texts: Sequence[str],
+        speakers: Sequence[str] | None = None,
+        turns: Sequence[int] | None = None,
+        names: Sequence[list[str]] | None = None,
+        vecs: Sequence[dict[int, float]] | None = None,
+    ) -> np.ndarray:
+        """Ranking scores of a document's sentences, in order (higher = more check-worthy).
 
-    def score(self, text: str, names: list[str] | None = None, vec: dict[int, float] | None = None) -> float:
-        """Check-worthiness in [0, 1]; ``names`` and ``vec`` (cue_names and text_vector of ``text``) save
-        recomputing them when the caller has them."""
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.decision(text, names, vec)))))
+        ``speakers`` default to one speaker; ``turns`` to the speaker turns. ``names`` and ``vecs``
+        (cue_names and text_vector of each text) save recomputing them when the caller has them."""
+        if not texts:
+            return np.zeros(0)
+        speakers = list(speakers) if speakers is not None else [""] * len(texts)
+        turns = list(turns) if turns is not None else speaker_turns(speakers)
+        names = names if names is not None else [cue_names(t) for t in texts]
+        vecs = vecs if vecs is not None else [self.text_vector(t) for t in texts]
+        cues = np.stack([cue_vector(t, n) for t, n in zip(texts, names, strict=True)])
+        dense = document_features(cues, context_features(speakers, turns, texts)) @ self.coef_dense
+        text = np.array([sum(self.coef_text[i] * w for i, w in v.items()) for v in vecs])
+        out: np.ndarray = text + dense
+        return out
 
-    def scores(self, texts: list[str]) -> np.ndarray:
-        return np.array([self.score(t) for t in texts], dtype=np.float64)
+    def probability(self, z: np.ndarray) -> np.ndarray:
+        """Check-worthiness in [0, 1] of ranking scores (a sigmoid fitted with balanced classes)."""
+        a, b = self.platt
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(a * z + b, -30.0, 30.0)))
+        return out
+
+    def scores(self, texts: Sequence[str], speakers: Sequence[str] | None = None) -> np.ndarray:
+        """Check-worthiness in [0, 1] of a document's sentences (a debate: with its speakers)."""
+        return self.probability(self.decisions(texts, speakers))
 
     def top_terms(self, text: str, n: int = 3, vec: dict[int, float] | None = None) -> list[str]:
         """The n-grams that pushed ``text`` up the most."""
@@ -223,14 +321,16 @@ class ClaimsDetector(Detector):
             return Findings(sections={"claims": []})
         scorer = self.scorer
         attributed = _attributed_sentences(context)
+        texts = [article.text[s.start : s.end] for s in sentences]
+        names = [cue_names(t) for t in texts]
+        vecs = [scorer.text_vector(t) for t in texts]
+        turns = _paragraph_ids(article, sentences)
+        probs = scorer.probability(scorer.decisions(texts, None, turns, names, vecs))
         scored: list[dict[str, Any]] = []
-        for s in sentences:
-            text = article.text[s.start : s.end]
-            names, vec = cue_names(text), scorer.text_vector(text)
-            score = scorer.score(text, names, vec)
+        for s, text, names_i, vec, score in zip(sentences, texts, names, vecs, probs.tolist(), strict=True):
             if score < self.threshold:
                 continue
-            features = [name for name in names if name not in ("opinion", "question", "first_person")]
+            features = [name for name in names_i if name not in ("opinion", "question", "first_person")]
             features += [f"term:{t}" for t in scorer.top_terms(text, vec=vec)]
             scored.append(
                 {
@@ -247,6 +347,12 @@ class ClaimsDetector(Detector):
         for rank, claim in enumerate(scored, 1):
             claim["rank"] = rank
         return Findings(sections={"claims": scored})
+
+
+def _paragraph_ids(article: Article, sentences: Sequence[Region]) -> list[int]:
+    """Index of the paragraph holding each sentence (an article's stand-in for a speaker turn)."""
+    starts = [start for start, _ in paragraph_regions(article)]
+    return [bisect.bisect_right(starts, s.start) for s in sentences]
 
 
 def _attributed_sentences(context: Context) -> set[tuple[int, int]]:

@@ -2,8 +2,10 @@
 
 Per debate: average precision (AP), reciprocal rank (RR), R-precision and P@k for
 k = 1, 3, 5, 10, 20, 50, computed as in the lab's scorer (scorer/task1.py); the article-level
-figures are the means over debates (MAP, MRR, ...). Input debates: ``line_number TAB speaker TAB
-sentence TAB label`` (label 1 = check-worthy).
+figures are the means over debates (MAP, MRR, ...), with the spread of AP over debates and a 95%
+interval for MAP from resampling whole debates. Input debates (the lab's gold layout, one file per
+debate): ``line_number TAB speaker TAB sentence TAB label`` (label 1 = check-worthy). Sentences are
+ranked with their speakers and neighbours, as the ranker was trained.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from typing import Any
 import numpy as np
 
 from spinscope.errors import EvaluationError
+from spinscope.evaluation.bootstrap import cluster_bootstrap
 
 THRESHOLDS = (1, 3, 5, 10, 20, 50)
 
 
-def read_debate(path: Path) -> list[tuple[int, str, int]]:
-    """Rows ``(line_number, sentence, label)`` of one CheckThat! debate file."""
-    rows: list[tuple[int, str, int]] = []
+def read_debate(path: Path) -> list[tuple[int, str, int, str]]:
+    """Rows ``(line_number, sentence, label, speaker)`` of one CheckThat! debate file."""
+    rows: list[tuple[int, str, int, str]] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeError) as exc:
@@ -37,7 +40,7 @@ def read_debate(path: Path) -> list[tuple[int, str, int]]:
             line_number = int(parts[0])
         except ValueError:
             raise EvaluationError(f"{path}:{n}: line number {parts[0]!r} is not an integer") from None
-        rows.append((line_number, parts[2], int(parts[3])))
+        rows.append((line_number, parts[2], int(parts[3]), parts[1].strip()))
     if not rows:
         raise EvaluationError(f"{path}: no sentences")
     return rows
@@ -67,7 +70,7 @@ def debate_metrics(labels_in_rank_order: Sequence[int]) -> dict[str, float]:
     return out
 
 
-def evaluate_rankings(rankings: dict[str, tuple[list[tuple[int, str, int]], np.ndarray]]) -> dict[str, Any]:
+def evaluate_rankings(rankings: dict[str, tuple[list[tuple[int, str, int, str]], np.ndarray]]) -> dict[str, Any]:
     """Score each debate's sentences by ``scores`` (higher = more check-worthy) and average."""
     if not rankings:
         raise EvaluationError("no debates to evaluate")
@@ -80,6 +83,10 @@ def evaluate_rankings(rankings: dict[str, tuple[list[tuple[int, str, int]], np.n
         ("MAP" if k == "AP" else "MRR" if k == "RR" else k): float(np.mean([p[k] for p in per.values()])) for k in keys
     }
     result: dict[str, Any] = dict(mean)
+    aps = np.array([[p["AP"], 1.0] for p in per.values()])
+    result["AP_sd"] = float(aps[:, 0].std())
+    # debates are the independent units: resample whole debates
+    result["MAP_ci95"] = cluster_bootstrap(aps, lambda c: float(c[0] / c[1]))
     result["per_debate"] = per
     result["debates"] = len(per)
     return result
@@ -93,7 +100,7 @@ def evaluate_debates(files: Sequence[Path], model: Path | None = None) -> dict[s
     rankings = {}
     for f in files:
         rows = read_debate(f)
-        rankings[f.stem] = (rows, scorer.scores([r[1] for r in rows]))
+        rankings[f.stem] = (rows, scorer.scores([r[1] for r in rows], [r[3] for r in rows]))
     return evaluate_rankings(rankings)
 
 
@@ -109,9 +116,13 @@ def format_table(result: dict[str, Any]) -> str:
     label = f"AVERAGE ({result['debates']} debates)"
     lines.append(f"{label:<28}" + "".join(f"{result[c]:>8.4f}" for c in avg))
     lines.append("")
+    lo, hi = result["MAP_ci95"]
     lines.append(
-        "MAP {MAP:.4f}  R-Precision {R-P:.4f}  ".format(**result)
-        + "  ".join(f"P@{k} {result[f'P@{k}']:.4f}" for k in THRESHOLDS)
+        f"MAP {result['MAP']:.4f} (95% debate-bootstrap interval {lo:.4f}-{hi:.4f}; "
+        f"sd of AP over the {result['debates']} debates {result['AP_sd']:.4f})"
+    )
+    lines.append(
+        "R-Precision {R-P:.4f}  ".format(**result) + "  ".join(f"P@{k} {result[f'P@{k}']:.4f}" for k in THRESHOLDS)
     )
     return "\n".join(lines)
 

@@ -1,11 +1,22 @@
-"""Train the check-worthy claim scorer (TF-IDF n-grams + cue features, logistic regression).
+"""Train the check-worthy claim ranker (TF-IDF n-grams + cue + context features, pairwise logistic loss).
 
-Data: CLEF-2019 CheckThat! Task 1 training debates (minus the held-out debates below) and the
-ClaimBuster two-class sentence set. Hyper-parameters are chosen by grouped cross-validation over the
-training debates only (MAP); the held-out debates are scored once, at the end, and written to the
-model card. Output: resources/models/claims.npz (numpy only) and claims.card.json.
+Data: CLEF-2019 CheckThat! Task 1 training debates and the ClaimBuster two-class sentence set.
 
-    python -m spinscope.train.claims --data ../shared/data --out src/spinscope/resources/models
+Validation that predicts unseen debates (one debate is one unit: its sentences are never split):
+
+1. Settings (C, ClaimBuster weight, negatives per positive, feature groups) are chosen by
+   leave-one-debate-out MAP over the 14 selection debates only.
+2. The chosen settings, trained on those 14 debates, are scored once on the 5 untouched debates
+   (``UNTOUCHED``), never used for any choice.
+3. Leave-one-debate-out over all 19 debates with the chosen settings gives the figure we expect on new
+   debates (mean and spread of AP) and the out-of-fold scores on which the probability sigmoid is fitted.
+4. The shipped model is trained on all 19 debates (+ ClaimBuster).
+
+ClaimBuster sentences equal (case/space-normalised) to a sentence of a scored debate are left out of
+that fold's training data (ClaimBuster covers the 2016 general-election debates). Output:
+resources/models/claims.npz (numpy only) and claims.card.json.
+
+    nice -n 5 python -m spinscope.train.claims --data ../shared/data --out src/spinscope/resources/models
 """
 
 from __future__ import annotations
@@ -14,19 +25,34 @@ import argparse
 import csv
 import json
 import math
+import os
+import platform
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from spinscope.detectors.claims import CUE_LAYOUT, ClaimScorer, cue_vector, ngrams
+from spinscope.detectors.claims import (
+    CONTEXT_LAYOUT,
+    CUE_LAYOUT,
+    N_DENSE,
+    NEUTRAL_CONTEXT,
+    ClaimScorer,
+    context_features,
+    cue_vector,
+    document_features,
+    ngrams,
+    speaker_turns,
+)
 from spinscope.evaluation.claims import evaluate_rankings, read_debate
 from spinscope.train.common import sha256_file as sha256
 
-HELD_OUT = (
+UNTOUCHED = (
     "20160209_msnbc_dem",
     "20170228_trump_address",
     "20170601_paris_climate_n",
@@ -34,155 +60,275 @@ HELD_OUT = (
     "20181112_trump_pelosi",
 )
 SEED = 13
+MIN_DF = 2
+MAX_TERMS = 30000
+
+Rows = list[tuple[int, str, int, str]]
 
 
 def norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def read_claimbuster(path: Path, exclude: set[str]) -> tuple[list[str], list[int]]:
+def read_claimbuster(path: Path) -> tuple[list[str], list[int]]:
     texts: list[str] = []
     labels: list[int] = []
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if norm(row["text"]) in exclude:
-                continue
             texts.append(row["text"])
             labels.append(int(row["label"]))
     return texts, labels
 
 
-def build_vocab(texts: list[str], min_df: int, max_terms: int) -> tuple[list[str], np.ndarray]:
+def build_vocab(texts: list[str], min_df: int = MIN_DF, max_terms: int = MAX_TERMS) -> tuple[list[str], np.ndarray]:
     df: Counter[str] = Counter()
     for t in texts:
         df.update(set(ngrams(t)))
     # ties broken by the term itself, so the vocabulary does not depend on PYTHONHASHSEED
     ranked = sorted((t for t, c in df.items() if c >= min_df), key=lambda t: (-df[t], t))
-    terms = ranked[:max_terms]
-    terms.sort()
+    terms = sorted(ranked[:max_terms])
     n = len(texts)
     idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms])
     return terms, idf
 
 
-def featurise(texts: list[str], scorer: ClaimScorer) -> sparse.csr_matrix:
+@dataclass(frozen=True)
+class Settings:
+    c: float = 1.0
+    claimbuster_weight: float = 1.0
+    negatives: int = 5  # negatives sampled per positive of the same debate
+    context: bool = True  # neighbour cues and context features (zeroed when False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "C": self.c,
+            "claimbuster_weight": self.claimbuster_weight,
+            "negatives_per_positive": self.negatives,
+            "context_features": self.context,
+        }
+
+
+class Corpus:
+    """Debates with their dense features computed once; ClaimBuster sentences."""
+
+    def __init__(self, data: Path) -> None:
+        self.ct_dir = data / "checkthat2019" / "training"
+        self.cb_path = data / "claimbuster" / "kfold_25ncs.csv"
+        self.files = sorted(self.ct_dir.glob("*.tsv"))
+        self.debates: dict[str, Rows] = {f.stem: read_debate(f) for f in self.files}
+        self.dense: dict[str, np.ndarray] = {}
+        for name, rows in self.debates.items():
+            texts = [r[1] for r in rows]
+            speakers = [r[3] for r in rows]
+            cues = np.stack([cue_vector(t) for t in texts])
+            self.dense[name] = document_features(cues, context_features(speakers, speaker_turns(speakers), texts))
+        self.cb_texts, self.cb_labels = read_claimbuster(self.cb_path)
+        cb_cues = np.stack([cue_vector(t) for t in self.cb_texts])
+        zero = np.zeros_like(cb_cues)
+        self.cb_dense = np.hstack([cb_cues, zero, zero, np.tile(NEUTRAL_CONTEXT, (len(cb_cues), 1))])
+        self.cb_norm = [norm(t) for t in self.cb_texts]
+
+
+def _text_matrix(texts: list[str], scorer: ClaimScorer) -> sparse.csr_matrix:
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    n_text = len(scorer.vocab)
     for r, t in enumerate(texts):
         for i, w in scorer.text_vector(t).items():
             rows.append(r)
             cols.append(i)
             vals.append(w)
-        for j, v in enumerate(cue_vector(t)):
-            if v:
-                rows.append(r)
-                cols.append(n_text + j)
-                vals.append(float(v))
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), n_text + len(CUE_LAYOUT)))
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(scorer.vocab)))
 
 
-def fit(
-    texts: list[str], labels: list[int], weights: list[float], c: float, min_df: int, max_terms: int
-) -> ClaimScorer:
-    terms, idf = build_vocab(texts, min_df, max_terms)
-    empty = ClaimScorer({t: i for i, t in enumerate(terms)}, terms, idf, np.zeros(len(terms)), np.zeros(0), 0.0)
-    x = featurise(texts, empty)
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED)
-    model.fit(x, np.array(labels), sample_weight=np.array(weights))
+def _matrix(texts: list[str], dense: np.ndarray, scorer: ClaimScorer, settings: Settings) -> sparse.csr_matrix:
+    if not settings.context:
+        dense = dense.copy()
+        dense[:, len(CUE_LAYOUT) :] = 0.0
+    return sparse.hstack([_text_matrix(texts, scorer), sparse.csr_matrix(dense)], format="csr")
+
+
+def fit(corpus: Corpus, names: list[str], settings: Settings, exclude: set[str]) -> ClaimScorer:
+    """A pairwise ranker on the debates ``names`` (+ ClaimBuster minus sentences in ``exclude``)."""
+    rng = np.random.default_rng(SEED)
+    keep_cb = [i for i, t in enumerate(corpus.cb_norm) if t not in exclude] if settings.claimbuster_weight > 0 else []
+    cb_texts = [corpus.cb_texts[i] for i in keep_cb]
+    groups: list[tuple[list[str], np.ndarray, np.ndarray, float]] = [
+        ([r[1] for r in corpus.debates[n]], corpus.dense[n], np.array([r[2] for r in corpus.debates[n]]), 1.0)
+        for n in names
+    ]
+    if keep_cb:
+        groups.append(
+            (
+                cb_texts,
+                corpus.cb_dense[keep_cb],
+                np.array([corpus.cb_labels[i] for i in keep_cb]),
+                settings.claimbuster_weight,
+            )
+        )
+    terms, idf = build_vocab([t for g in groups for t in g[0]])
+    vocab = {t: i for i, t in enumerate(terms)}
+    scorer = ClaimScorer(vocab, terms, idf, np.zeros(len(terms)), np.zeros(N_DENSE), (1.0, 0.0))
+    diffs: list[sparse.csr_matrix] = []
+    weights: list[np.ndarray] = []
+    for texts, dense, labels, weight in groups:
+        pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+        if not len(pos) or not len(neg):
+            continue
+        x = _matrix(texts, dense, scorer, settings)
+        pi = np.repeat(pos, settings.negatives)
+        ni = rng.choice(neg, size=len(pi))
+        diffs.append(x[pi] - x[ni])
+        weights.append(np.full(len(pi), weight))
+    d = sparse.vstack(diffs, format="csr")
+    w = np.concatenate(weights)
+    model = LogisticRegression(C=settings.c, max_iter=3000, fit_intercept=False)
+    # both orders, so the loss is symmetric and needs no intercept
+    model.fit(
+        sparse.vstack([d, -d], format="csr"),
+        np.r_[np.ones(d.shape[0]), np.zeros(d.shape[0])],
+        sample_weight=np.r_[w, w],
+    )
     coef = model.coef_[0]
-    return ClaimScorer(empty.vocab, terms, idf, coef[: len(terms)], coef[len(terms) :], float(model.intercept_[0]))
+    dense_coef = coef[len(terms) :].copy()
+    if not settings.context:
+        dense_coef[len(CUE_LAYOUT) :] = 0.0
+    return ClaimScorer(vocab, terms, idf, coef[: len(terms)], dense_coef, (1.0, 0.0))
 
 
-def rank_debates(scorer: ClaimScorer, debates: dict[str, list[tuple[int, str, int]]]) -> dict[str, float]:
-    rankings = {}
-    for name, rows in debates.items():
-        scores = scorer.scores([r[1] for r in rows])
-        rankings[name] = (rows, scores)
-    return evaluate_rankings(rankings)["MAP"]  # type: ignore[no-any-return]
+def debate_scores(corpus: Corpus, scorer: ClaimScorer, name: str) -> np.ndarray:
+    rows = corpus.debates[name]
+    return scorer.decisions([r[1] for r in rows], [r[3] for r in rows])
+
+
+def leave_one_out(
+    corpus: Corpus, names: list[str], settings: Settings
+) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """AP of each debate scored by a model trained on the others; and the out-of-fold scores."""
+    aps: dict[str, float] = {}
+    oof: dict[str, np.ndarray] = {}
+    for held in names:
+        exclude = {norm(r[1]) for r in corpus.debates[held]}
+        scorer = fit(corpus, [n for n in names if n != held], settings, exclude)
+        oof[held] = debate_scores(corpus, scorer, held)
+        aps[held] = float(evaluate_rankings({held: (corpus.debates[held], oof[held])})["MAP"])
+    return aps, oof
+
+
+def fit_platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Sigmoid a*z + b on out-of-fold ranking scores, classes weighted equally (0.5 = as likely as not
+    under equal priors, the threshold the detector uses)."""
+    model = LogisticRegression(C=100.0, class_weight="balanced", max_iter=1000)
+    model.fit(scores[:, None], labels)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def _summary(aps: dict[str, float]) -> dict[str, Any]:
+    v = np.array(list(aps.values()))
+    return {
+        "MAP": round(float(v.mean()), 4),
+        "AP_sd": round(float(v.std()), 4),
+        "debates": len(v),
+        "per_debate_AP": {k: round(x, 4) for k, x in aps.items()},
+    }
+
+
+GRID = (
+    Settings(1.0, 1.0, 5, False),
+    Settings(1.0, 1.0, 5, True),
+    Settings(1.0, 0.5, 5, True),
+    Settings(1.0, 1.0, 10, True),
+)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--out", type=Path, default=Path("src/spinscope/resources/models"))
-    ap.add_argument("--quick", action="store_true", help="skip the hyper-parameter search")
+    ap.add_argument("--quick", action="store_true", help="skip the settings search (use the defaults)")
     args = ap.parse_args()
     t0 = time.time()
-    ct_dir = args.data / "checkthat2019" / "training"
-    cb_path = args.data / "claimbuster" / "kfold_25ncs.csv"
-    files = sorted(ct_dir.glob("*.tsv"))
-    debates = {f.stem: read_debate(f) for f in files}
-    train_names = [n for n in debates if n not in HELD_OUT]
-    held = {n: debates[n] for n in HELD_OUT}
-    exclude = {norm(r[1]) for rows in held.values() for r in rows}
-    cb_texts, cb_labels = read_claimbuster(cb_path, exclude)
-    print(f"{len(train_names)} training debates, {len(held)} held out; claimbuster {len(cb_texts)} sentences")
-
-    def data_for(names: list[str], cb_weight: float) -> tuple[list[str], list[int], list[float]]:
-        texts = [r[1] for n in names for r in debates[n]]
-        labels = [r[2] for n in names for r in debates[n]]
-        weights = [1.0] * len(texts)
-        if cb_weight > 0:
-            texts += cb_texts
-            labels += cb_labels
-            weights += [cb_weight] * len(cb_texts)
-        return texts, labels, weights
-
-    grid = [(c, w) for c in (0.3, 1.0, 3.0) for w in (0.0, 0.3, 1.0)]
-    best = (1.0, 0.3)
-    search: list[dict[str, float]] = []
+    corpus = Corpus(args.data)
+    names = sorted(corpus.debates)
+    selection = [n for n in names if n not in UNTOUCHED]
+    print(
+        f"{len(names)} debates ({len(selection)} for selection, {len(UNTOUCHED)} untouched); "
+        f"ClaimBuster {len(corpus.cb_texts)} sentences",
+        flush=True,
+    )
+    search: list[dict[str, Any]] = []
+    best = Settings()
     if not args.quick:
-        rng = np.random.default_rng(SEED)
-        order = list(rng.permutation(train_names))
-        folds = [order[i::3] for i in range(3)]
         best_map = -1.0
-        for c, w in grid:
-            maps = []
-            for fold in folds:
-                tr = [n for n in train_names if n not in fold]
-                scorer = fit(*data_for(tr, w), c=c, min_df=2, max_terms=30000)
-                maps.append(rank_debates(scorer, {n: debates[n] for n in fold}))
-            m = float(np.mean(maps))
-            search.append({"C": c, "claimbuster_weight": w, "cv_MAP": round(m, 4)})
-            print(f"C={c} cb_weight={w}: CV MAP {m:.4f}", flush=True)
-            if m > best_map:
-                best_map, best = m, (c, w)
-    c, w = best
-    scorer = fit(*data_for(train_names, w), c=c, min_df=2, max_terms=30000)
-    rankings = {n: (rows, scorer.scores([r[1] for r in rows])) for n, rows in held.items()}
-    held_metrics = evaluate_rankings(rankings)
-    print("held-out:", json.dumps({k: round(v, 4) for k, v in held_metrics.items() if isinstance(v, float)}))
+        for settings in GRID:
+            aps, _ = leave_one_out(corpus, selection, settings)
+            summary = _summary(aps)
+            search.append(
+                {
+                    **settings.as_dict(),
+                    "lodo_MAP": summary["MAP"],
+                    "AP_sd": summary["AP_sd"],
+                    "per_debate_AP": summary["per_debate_AP"],
+                }
+            )
+            print(f"{settings}: LODO MAP {summary['MAP']:.4f} (sd {summary['AP_sd']:.4f})", flush=True)
+            if summary["MAP"] > best_map:
+                best_map, best = summary["MAP"], settings
+    # 2. the choice against the untouched debates
+    exclude = {norm(r[1]) for n in UNTOUCHED for r in corpus.debates[n]}
+    scorer = fit(corpus, selection, best, exclude)
+    untouched = evaluate_rankings({n: (corpus.debates[n], debate_scores(corpus, scorer, n)) for n in UNTOUCHED})
+    print(f"untouched debates: MAP {untouched['MAP']:.4f}", flush=True)
+    # 3. leave-one-debate-out over all debates: the expected figure and the calibration scores
+    aps_all, oof = leave_one_out(corpus, names, best)
+    all_summary = _summary(aps_all)
+    print(f"LODO over all {len(names)} debates: MAP {all_summary['MAP']:.4f} (sd {all_summary['AP_sd']:.4f})")
+    z = np.concatenate([oof[n] for n in names])
+    y = np.array([r[2] for n in names for r in corpus.debates[n]])
+    platt = fit_platt(z, y)
+    # 4. the shipped model
+    final = fit(corpus, names, best, set())
     args.out.mkdir(parents=True, exist_ok=True)
-    terms = sorted(scorer.vocab, key=scorer.vocab.__getitem__)
     np.savez_compressed(
         args.out / "claims.npz",
-        vocab=np.array(terms),
-        idf=scorer.idf.astype(np.float32),
-        coef_text=scorer.coef_text.astype(np.float32),
-        coef_cues=scorer.coef_cues.astype(np.float32),
-        intercept=np.array(scorer.intercept),
+        vocab=np.array(final.terms),
+        idf=final.idf.astype(np.float32),
+        coef_text=final.coef_text.astype(np.float32),
+        coef_dense=final.coef_dense.astype(np.float32),
+        platt=np.array(platt),
     )
     card = {
-        "model": "check-worthy claim scorer: TF-IDF word 1-2 grams (sublinear tf, l2) + cue features, "
-        "logistic regression (class_weight=balanced)",
-        "command": "python -m spinscope.train.claims --data ../shared/data --out src/spinscope/resources/models",
+        "model": "check-worthy claim ranker: TF-IDF word 1-2 grams (sublinear tf, l2) + cue features + the "
+        "neighbours' cues + context features, linear, pairwise logistic loss (positive vs negative of the same "
+        "debate); sigmoid fitted on out-of-fold scores (balanced classes)",
+        "command": "OMP_NUM_THREADS=1 nice -n 5 python -m spinscope.train.claims --data ../shared/data "
+        "--out src/spinscope/resources/models  (= spinscope train claims)",
         "data": {
-            "checkthat2019_training": {f.name: sha256(f) for f in files},
-            "claimbuster": {cb_path.name: sha256(cb_path)},
+            "checkthat2019_training": {f.name: sha256(f) for f in corpus.files},
+            "claimbuster": {corpus.cb_path.name: sha256(corpus.cb_path)},
         },
-        "held_out_debates": list(HELD_OUT),
-        "training_debates": train_names,
-        "claimbuster_excluded_overlap": "sentences equal (case/space-normalised) to a held-out sentence",
-        "settings": {"C": c, "claimbuster_weight": w, "min_df": 2, "max_terms": 30000, "cues": list(CUE_LAYOUT)},
-        "selection": "3-fold grouped CV over the training debates (MAP); held-out debates scored once",
+        "untouched_debates": list(UNTOUCHED),
+        "selection_debates": selection,
+        "training_debates": names,
+        "claimbuster_excluded_overlap": "per fold: sentences equal (case/space-normalised) to a scored sentence",
+        "settings": {
+            **best.as_dict(),
+            "min_df": MIN_DF,
+            "max_terms": MAX_TERMS,
+            "cues": list(CUE_LAYOUT),
+            "context": list(CONTEXT_LAYOUT),
+            "platt": [round(platt[0], 6), round(platt[1], 6)],
+        },
+        "selection": "leave-one-debate-out MAP over the 14 selection debates; untouched debates scored once",
         "search": search,
+        "untouched": {k: round(v, 4) for k, v in untouched.items() if isinstance(v, float)}
+        | {"per_debate": untouched["per_debate"], "MAP_ci95": untouched["MAP_ci95"]},
+        "leave_one_debate_out_all": all_summary,
         "seed": SEED,
         "time_seconds": round(time.time() - t0, 1),
-        "validation_held_out": {k: round(v, 4) for k, v in held_metrics.items() if isinstance(v, float)},
-        "validation_per_debate": held_metrics["per_debate"],
-        "vocabulary_size": len(terms),
+        "threads": os.environ.get("OMP_NUM_THREADS", "unset"),
+        "python": platform.python_version(),
+        "vocabulary_size": len(final.terms),
     }
     (args.out / "claims.card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'claims.npz'} in {time.time() - t0:.0f}s")

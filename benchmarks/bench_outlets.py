@@ -1,6 +1,6 @@
 """Outlet table speed: first load, profile() per lookup, find_names() per article-sized text.
 
-Run: /work/venv/bin/python benchmarks/bench_outlets.py
+Run: python benchmarks/bench_outlets.py
 """
 
 from __future__ import annotations

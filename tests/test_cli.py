@@ -303,3 +303,31 @@ def test_a_finding_merged_from_several_layers_shows_every_reason() -> None:
     assert plain.count(definition("Doubt")) == 1 and "(rhetoric + techniques)" in plain  # definition: legend only
     page = render_html(report)
     assert "rhetoric + techniques" in page and "span confidence 0.59" in page
+
+
+def test_docs_name_real_addresses_and_portable_commands() -> None:
+    """README points at the OpenAPI schema the server serves, mentions SPINSCOPE_DATA, and the outlet docs
+    give a command that runs on any machine."""
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "`/docs`" not in readme and "`/openapi.json`" in readme and "SPINSCOPE_DATA" in readme
+    for doc in ("README.md", "docs/OUTLETS.md", "docs/SCHEMA.md", "docs/CLUTTER.md"):
+        assert "/work/" not in (REPO / doc).read_text(encoding="utf-8"), doc
+    schema = (REPO / "docs" / "SCHEMA.md").read_text(encoding="utf-8")
+    assert '"rated": false' in schema and "`{}` (empty) when nothing names the publisher" in schema
+
+
+def test_outlet_section_matches_docs_schema_for_the_three_cases() -> None:
+    """docs/SCHEMA.md: {} without a publisher, rated false with match none for an unknown domain, a profile."""
+    from spinscope.analyzer import Analyzer
+    from spinscope.config import Options
+    from spinscope.ingest import article_from_text
+    from spinscope.ingest.metadata import with_metadata
+
+    analyzer = Analyzer(Options(detectors=("outlet",)))
+    article = article_from_text("Council Approves Plan\n\nThe council approved the harbour plan on Monday.\n")
+    assert analyzer.analyze_article(article).outlet == {}
+    unknown = analyzer.analyze_article(with_metadata(article, outlet="unknown-gazette.example")).outlet
+    assert unknown["rated"] is False and unknown["match"] == "none" and unknown["factuality"] is None
+    assert analyzer.analyze_article(with_metadata(article, outlet="reuters.com")).outlet["rated"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,35 @@ def test_outlet_section_matches_docs_schema_for_the_three_cases() -> None:
     unknown = analyzer.analyze_article(with_metadata(article, outlet="unknown-gazette.example")).outlet
     assert unknown["rated"] is False and unknown["match"] == "none" and unknown["factuality"] is None
     assert analyzer.analyze_article(with_metadata(article, outlet="reuters.com")).outlet["rated"] is True
+
+
+def test_progress_bar_on_a_terminal_and_silent_in_a_pipe() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from spinscope.cli.app import progress\n"
+        "print(sum(progress(range(40), label='counting')))\n"
+    )
+    for setting, shown in (("1", True), ("", False), ("0", False)):
+        env = {**os.environ, "SPINSCOPE_PROGRESS": setting}
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0 and proc.stdout.strip() == "780"
+        assert ("counting" in proc.stderr and "40/40" in proc.stderr) is shown, proc.stderr
+
+
+def test_predict_ptc_shows_progress(data_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    ids = tmp_path / "ids.txt"
+    ids.write_text("111111111\n111111112\n", encoding="utf-8")
+    out = tmp_path / "si.txt"
+    env = {**os.environ, "SPINSCOPE_PROGRESS": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "spinscope", "predict", "ptc", "--articles", str(data_dir / "ptc" / "train-articles"),
+         "--ids-file", str(ids), "--out", str(out), "--threads", "1"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "predicting si" in proc.stderr and "2/2" in proc.stderr and out.read_text().strip()

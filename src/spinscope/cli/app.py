@@ -7,7 +7,7 @@ must not load a model or a big library. Import inside command bodies.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sized
 from functools import wraps
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -67,6 +67,34 @@ def parse_detectors(text: str | None) -> tuple[str, ...]:
     if unknown:
         fail(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
     return names
+
+
+T = TypeVar("T")
+
+
+def progress(items: Iterable[T], *, total: int | None = None, label: str = "working") -> Iterator[T]:
+    """``items``, with a progress bar on standard error when it is a terminal (label, count, rate, time left);
+    piped or in CI nothing is drawn, so logs stay clean. ``SPINSCOPE_PROGRESS=0`` turns it off, ``=1`` forces it."""
+    import os
+
+    setting = os.environ.get("SPINSCOPE_PROGRESS", "")
+    if setting == "0" or (setting != "1" and not sys.stderr.isatty()):
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True, force_terminal=setting == "1" or None),
+                  transient=True) as bar:
+        task = bar.add_task(label, total=total if total is not None else _len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def _len(items: object) -> int | None:
+    return len(items) if isinstance(items, Sized) else None
 
 
 def warn(message: str) -> None:

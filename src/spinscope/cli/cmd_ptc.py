@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.app import eval_app, fail, one_line_errors, predict_app, train_app
+from spinscope.cli.app import eval_app, fail, one_line_errors, predict_app, progress, train_app
 
 
 class Task(StrEnum):
@@ -139,13 +139,13 @@ def predict_ptc(
             if a.article_id not in texts:
                 fail(f"template article {a.article_id} not in {articles}")
             by_art.setdefault(a.article_id, []).append(a)
-        for aid in sorted(by_art):
+        for aid in progress(sorted(by_art), label="classifying spans"):
             enc = model.encode(texts[aid])
             probs = model.classify(enc, [(a.start, a.end) for a in by_art[aid]])
             for a, p in zip(by_art[aid], probs, strict=True):
                 rows.append(Annotation(aid, a.start, a.end, techs[int(p.argmax())]))
     else:
-        for aid in ids:
+        for aid in progress(ids, label=f"predicting {task.value}"):
             for p in model.predict(texts[aid], threshold=threshold):
                 tech = techs[int(p.technique_probs.argmax())] if task is Task.flc else None
                 rows.append(Annotation(aid, p.start, p.end, tech))

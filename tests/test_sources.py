@@ -183,3 +183,22 @@ def test_an_adverb_before_the_verb_is_not_part_of_the_source() -> None:
 def test_a_capitalised_group_noun_is_anonymous() -> None:
     kinds = source_kinds("Inquiry widens\nProsecutors said the bank had ignored the warnings for years.\n")
     assert kinds == {"Prosecutors": "anonymous"}
+
+
+def test_cited_outlets_platforms_and_outlet_descriptions() -> None:
+    text = (
+        "Outlets\n"
+        "Islam, who also appeared on Business Insider's list last year, says he trades stocks.\n"
+        "Police said over Twitter on Monday that the man had kept his word.\n"
+        "“It’s fake, dude,” wrote the site Mediaite in its story.\n"
+        "The story was first reported by The Hollywood Reporter on Friday.\n"
+        "The plan was a riff on Starbucks’ popular drink, fans said.\n"
+        "“It was a no-brainer,” Jimmy Page told the Daily Mirror.\n"
+    )
+    sources = run(text).findings["sources"].sections["sources"]
+    kinds = {s["name"]: s["kind"] for s in sources}
+    assert kinds.get("Twitter") == "platform"
+    assert kinds.get("Mediaite") == "outlet"
+    assert kinds.get("Jimmy Page") == "person"
+    assert "Business Insider" not in kinds  # named, not cited
+    assert not any("Starbucks" in name for name in kinds)

@@ -26,6 +26,8 @@ from spinscope.nlp import (
     Attribution,
     RegionIndex,
     attributions_in,
+    gender_of,
+    has_first_name,
     is_pronoun,
     nlp_warning,
     quote_regions,
@@ -52,7 +54,8 @@ PERSON_NOUNS = re.compile(
     r"insiders?|critics?|activists?|negotiators?|people|persons?|person|members?|employees?|staffers?|"
     r"observers?|economists?|scientists?|researchers?|doctors?|executives?|colleagues?|friends?|"
     r"neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|men|women|"
-    r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally)\b",
+    r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally|publicists?|reps|"
+    r"representatives?|relatives?|family|users?|commenters?|followers?|fans?)\b",
     re.I,
 )
 # "the former chairman of the Judiciary Committee": one identifiable person, described instead of named
@@ -155,7 +158,7 @@ _CITE_BEFORE = re.compile(
     re.I,
 )
 _CITE_AFTER = re.compile(
-    rf"^(?:['’]s)?(?:\s+(?:[A-Z][\w.'’-]*|[a-z]+)){{0,4}}?\s*,?\s+(?:(?:first|also|has|had|later|then|earlier)\s+)*"
+    rf"^(?:['’]s(?:\s+[A-Z][\w.'’-]*){{1,3}})?\s*,?\s+(?:(?:first|also|has|had|later|then|earlier|now)\s+)*"
     rf"(?:{SAY}|quoted|notes|noted|cited)\b"
 )
 _SAID_ON = re.compile(
@@ -188,6 +191,38 @@ def said_on(text: str, start: int, end: int, sent: Region) -> bool:
     return bool(_SAID_ON.search(before) and _SPEECH_IN.search(text[sent.start : sent.end]))
 
 
+_OUTLET_NOUN = (
+    r"site|website|web site|blog|newspaper|paper|tabloid|magazine|outlet|network|channel|broadcaster|station|"
+    r"agency|news agency|wire|daily|weekly|report|story|article|account|page|post"
+)
+# a description of an outlet that names it: the site Mediaite, a CBS News report, the Washington Post newspaper
+_OUTLET_DESC = re.compile(
+    rf"^(?i:the|a|an|its|their)?\s*(?:[a-z][\w-]*\s+){{0,2}}?(?:(?i:{_OUTLET_NOUN})\s+(?P<after>[A-Z][\w.&/'’-]*"
+    rf"(?:\s+[A-Z][\w.&/'’-]*){{0,3}})|(?P<before>[A-Z][\w.&/'’-]*(?:\s+[A-Z][\w.&/'’-]*){{0,3}})\s+"
+    rf"(?i:{_OUTLET_NOUN}))$"
+)
+_OUTLET_ROLE = re.compile(rf"(?i:(?:the|a|an)\s+)?(?:[\w-]+\s+){{0,2}}(?i:{_OUTLET_NOUN})")
+# names that are outlets by their last word, when the outlet table does not know them
+OUTLET_WORDS = re.compile(
+    r"\b(?:News|Reporter|Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Magazine|Radio|TV|Television|"
+    r"Network|Press|Daily|Mail|Express|Mirror|Guardian|Independent|Observer|Chronicle|Standard|Insider|Wire|"
+    r"Weekly|Cop|Beast|Examiner|Inquirer|Sun|Star|Bulletin|Dispatch|Monitor|Register|Sentinel|Courier)$"
+)
+
+
+def outlet_in(name: str) -> str | None:
+    """The outlet named inside a description of it ("the site Mediaite" -> "Mediaite"), else None."""
+    m = _OUTLET_DESC.match(name)
+    if m is None:
+        return None
+    named = m.group("after") or m.group("before")
+    if m.group("before") and not (OUTLET_WORDS.search(named) or PLATFORM.fullmatch(named) or re.search(
+        r"(?i:site|website|newspaper|paper|magazine|blog|network|channel|outlet)$", name
+    )):
+        return None  # "a Yemeni security report", "the company report": not an outlet's name
+    return named
+
+
 def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:
     """person | anonymous | organisation | outlet | document for one attribution's subject."""
     name = att.name
@@ -207,6 +242,11 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
             return "organisation"
         return "anonymous"
     label = att.label
+    if OUTLET_WORDS.search(name) and not ORG_NOUNS.search(name):
+        return "outlet"  # "The Hollywood Reporter", "Fox News" when the outlet table lacks them
+    if has_first_name(name) or (len(name.split()) > 1 and gender_of(name)):
+        if not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):
+            return "person"  # "Jimmy Page", "Mohammed Islam", whatever NER says
     if len(name.split()) == 1 and PERSON_NOUNS.fullmatch(name):
         return "anonymous"  # "Prosecutors said": a group, capitalised only because it starts the sentence
     if len(name.split()) == 1 and name in surnames:
@@ -337,8 +377,15 @@ class SourcesDetector(Detector):
                 src = add(a_name, kind, (a_s, a_e))
                 add(a_name, kind, (att.start, att.end))
             else:
-                kind = classify(att, outlet_names, surnames)
-                src = add(att.name, kind, (att.start, att.end), att.role)
+                named = outlet_in(att.name)
+                if named is None and att.role and _OUTLET_ROLE.fullmatch(att.role.strip()):
+                    named = att.name  # '… wrote the site Mediaite'
+                if named is not None:  # "the site Mediaite", "a CBS News report", "the Washington Post newspaper"
+                    o_s = att.start + att.name.index(named)
+                    src = add(named, "platform" if PLATFORM.fullmatch(named) else "outlet", (o_s, o_s + len(named)))
+                else:
+                    kind = classify(att, outlet_names, surnames)
+                    src = add(att.name, kind, (att.start, att.end), att.role)
             i = sent_index.containing(att.start)
             if i >= 0:
                 attributed_sents.add((sents[i].start, sents[i].end))

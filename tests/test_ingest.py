@@ -165,3 +165,11 @@ def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="FIFO"):
         read_file(fifo)  # reading it would block until a writer came
+
+
+def test_text_over_the_character_limit_is_refused_before_any_work() -> None:
+    text = "A headline\n\n" + "The plan was reviewed by the committee on Monday. " * 40
+    assert article_from_text(text, options=Options(max_chars=len(text)))
+    with pytest.raises(InputError, match="character limit"):
+        article_from_text(text, options=Options(max_chars=len(text) - 1))
+    assert Options().max_chars * 4 <= Options().max_bytes  # raw pages may be larger than their text

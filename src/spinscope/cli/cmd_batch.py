@@ -105,7 +105,7 @@ def batch_cmd(
         120.0, "--time-budget", metavar="S", help="Per-record time budget in seconds (0: none)."
     ),
     memory_budget: float = typer.Option(
-        3000.0, "--memory-budget", metavar="MB", help="Per-worker memory budget in MB of RSS (0: none)."
+        2000.0, "--memory-budget", metavar="MB", help="Per-worker memory budget in MB of RSS (0: none)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:

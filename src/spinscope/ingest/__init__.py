@@ -79,6 +79,11 @@ def article_from_text(
         raise InputError("input is empty")
     if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
         raise InputError(f"input is larger than the {options.max_bytes} byte limit")
+    if len(text) > options.max_chars:
+        raise InputError(
+            f"the article is {len(text):,} characters long, over the {options.max_chars:,}-character limit "
+            "(the analysis of one article must fit its time budget): split it into articles"
+        )
     paras = split_paragraphs(text)
     title_region: Region | None = None
     if len(paras) > 1 and len(text[paras[0].start : paras[0].end].split()) <= 40:

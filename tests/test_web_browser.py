@@ -476,3 +476,23 @@ def test_corpus_page_in_chromium(context: Any, tmp_path: Path) -> None:
     page.locator("a[href*='corpus_reports/']").first.click()
     page.locator(".article mark").first.wait_for()
     assert rec.errors == [], rec.errors
+
+
+def test_compare_page_side_by_side(context: Any, server: str, tmp_path: Path) -> None:
+    """The comparison view: two pasted articles, side-by-side tables with the technique letters, and what
+    each says that the other does not."""
+    other = resources.files("spinscope").joinpath("resources/examples/example_b.txt").read_text("utf-8")
+    page, rec = open_page(context, server + "/compare")
+    page.fill("#text-a", EXAMPLE)
+    page.fill("#text-b", other)
+    page.click("#compare-button")
+    page.locator("#status", has_text="Done").wait_for(timeout=120_000)
+    overview = page.locator("#overview").inner_text()
+    assert "Harbour Deal COLLAPSES" in overview and "Northgate Withdraws" in overview
+    assert "Loaded Language" in page.locator("#techniques").inner_text()
+    assert page.locator("#techniques .swatch").first.inner_text() != "?"
+    assert "Dev Patel" in page.locator("#sources").inner_text()
+    assert "60 percent" in page.locator("#only-a").inner_text()
+    assert "$42 million" in page.locator("#only-b").inner_text()
+    shot(page, tmp_path, "web-compare.png")
+    assert rec.errors == [], rec.errors

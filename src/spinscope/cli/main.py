@@ -10,6 +10,7 @@ from spinscope.cli.app import app
 COMMAND_MODULES = (
     "spinscope.cli.cmd_claims",
     "spinscope.cli.cmd_analyze",
+    "spinscope.cli.cmd_compare",
     "spinscope.cli.cmd_outlet",
     "spinscope.cli.cmd_serve",
     "spinscope.cli.cmd_batch",

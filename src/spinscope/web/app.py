@@ -337,6 +337,64 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             },
         )
 
+    compare_page = templates.get_template("compare.html").render(
+        version=version, max_article_chars=settings.max_article_chars
+    )
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    async def compare_view() -> HTMLResponse:
+        return HTMLResponse(compare_page)
+
+    @app.post(
+        "/api/compare",
+        tags=["analysis"],
+        response_class=JSONResponse,
+        responses={200: {"description": "The spinscope-compare/1 comparison"}, **ERROR_RESPONSES},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "a": {"$ref": "#/components/schemas/ReportOut"},
+                                "b": {"$ref": "#/components/schemas/ReportOut"},
+                            },
+                            "required": ["a", "b"],
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            }
+        },
+    )
+    async def compare_reports(request: Request) -> Response:
+        """Compare two spinscope/1 reports (as /api/analyze returns them) on the same story: techniques,
+        sources, claims and headline checks side by side, and what each says that the other does not."""
+        from spinscope.compare import compare
+
+        raw = await _json_body(request)
+        if not isinstance(raw, dict) or set(raw) != {"a", "b"}:
+            raise WebError(422, "the body must be a JSON object {\"a\": report, \"b\": report}")
+        reports = []
+        for key in ("a", "b"):
+            item = raw[key]
+            if not isinstance(item, dict):
+                raise WebError(422, f"'{key}' must be a spinscope/1 report object")
+            if has_lone_surrogate(item):
+                raise WebError(400, f"report '{key}' holds invalid Unicode (a lone surrogate)")
+            if len(str(item.get("text", ""))) > settings.max_article_chars:
+                raise WebError(413, f"article '{key}' longer than {settings.max_article_chars} characters")
+            try:
+                ReportOut.model_validate(item)
+            except ValidationError as exc:
+                message = f"'{key}' is not a valid spinscope/1 report: " + _describe_errors(exc.errors())
+                raise WebError(422, message) from None
+            reports.append(_report_from_dict(item))
+        result = await service_of(request).run(lambda: compare(reports[0], reports[1]).to_dict(), request)
+        return JSONResponse(result)
+
     return app
 
 

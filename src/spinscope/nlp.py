@@ -207,7 +207,9 @@ _POSTMOD = (
 )
 _FUNCTION = (
     r"who|whom|which|that|and|but|or|nor|if|as|a|an|the|is|are|was|were|be|been|has|have|had|do|does|did|to|of|"
-    r"in|on|for|with|by|at|from|into|it|he|she|they|we|you|i|not|no|so|than|then|when|while|because|said|says"
+    r"in|on|for|with|by|at|from|into|it|he|she|they|we|you|i|not|no|so|than|then|when|while|because|said|says|"
+    r"after|before|about|over|under|between|against|during|without|through|since|until|upon|among|though|"
+    r"although|denied|deny|reported"
 )
 _MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+\s+"
 # the head is a whole word: "documents", never "document" cut out of it (plurals are listed for that)
@@ -249,7 +251,9 @@ _ROLE_LIKE = re.compile(
 # a cue word used as a noun: "a thousand calls", "the reports", "phone calls", "his claims"
 _NOUN_USE = re.compile(
     r"\b(?i:a|an|the|his|her|its|their|our|my|your|these|those|hundreds?|thousands?|millions?|dozens?|numerous|"
-    r"phone|media|news|false|recent|unconfirmed|such|\d[\d,]*)\s+$"
+    r"phone|media|news|false|recent|unconfirmed|such|\d[\d,]*)\s+$|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)\s+$"
 )
 _PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$")
 _DETERMINER = re.compile(r"The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|Your")
@@ -870,7 +874,9 @@ def _resolve(
                 cand_name, c_s, c_e = prev.name, prev.start, prev.end
             cand_text = f"{cand_name} {prev.role or ''}"
             if head is not None:
-                if head not in cand_text.lower() or cand_name.lower() == low:
+                if cand_name.lower() == low:
+                    continue
+                if head not in cand_text.lower():
                     continue
             else:
                 cand_plural = prev.descriptor and _is_plural(cand_name)

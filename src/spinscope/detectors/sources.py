@@ -242,6 +242,9 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
             return "organisation"
         return "anonymous"
     label = att.label
+    last = name.split()[-1]
+    if last.islower() and PERSON_NOUNS.fullmatch(last) and not ORG_NOUNS.search(name):
+        return "anonymous"  # "Plant’s publicist", "Reuters' sources": an unnamed person
     if OUTLET_WORDS.search(name) and not ORG_NOUNS.search(name):
         return "outlet"  # "The Hollywood Reporter", "Fox News" when the outlet table lacks them
     if has_first_name(name) or (len(name.split()) > 1 and gender_of(name)):
@@ -333,7 +336,11 @@ class SourcesDetector(Detector):
         seen_attributed: set[tuple[str, int, int]] = set()
         people = [a for a in attributions + context.memo.get("nlp.mentions", []) if not a.descriptor]
         surnames = frozenset(
-            a.name.split()[-1] for a in people if len(a.name.split()) > 1 and (a.titled or a.label == "PERSON")
+            a.name.split()[-1]
+            for a in people
+            if len(a.name.split()) > 1
+            and (a.titled or a.label == "PERSON" or has_first_name(a.name) or gender_of(a.name))
+            and not (ORG_SUFFIX.search(a.name) or ORG_NOUNS.search(a.name))
         )
 
         def add(name: str, kind: str, mention: tuple[int, int], role: str | None = None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.errors import EvaluationError
-from spinscope.evaluation.fnc1 import is_validation_body, read_bodies, read_stances, score, split_sentences
+from spinscope.evaluation.fnc1 import read_bodies, read_stances, score, split_sentences
 from tests.conftest import run_cli
 
 
@@ -58,7 +58,7 @@ def _sample(data_dir: Path, tmp_path: Path, n_bodies: int = 4) -> tuple[Path, Pa
     if not (fdir / "train_stances.csv").is_file():
         pytest.skip(f"needs {fdir}")
     bodies = read_bodies(fdir / "train_bodies.csv")
-    keep = sorted(b for b in bodies if is_validation_body(b))[:n_bodies]
+    keep = sorted(bodies)[:n_bodies]
     with (fdir / "train_stances.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if int(r["Body ID"]) in keep]
     b_path, s_path = tmp_path / "bodies.csv", tmp_path / "stances.csv"
@@ -73,7 +73,7 @@ def _sample(data_dir: Path, tmp_path: Path, n_bodies: int = 4) -> tuple[Path, Pa
     return b_path, s_path, [[r["Headline"], r["Body ID"], r["Stance"]] for r in rows]
 
 
-def test_eval_and_predict_cli_on_validation_bodies(data_dir: Path, tmp_path: Path) -> None:
+def test_eval_and_predict_cli_on_training_bodies(data_dir: Path, tmp_path: Path) -> None:
     b_path, s_path, rows = _sample(data_dir, tmp_path)
     res = run_cli("eval", "fnc1", "--bodies", str(b_path), "--stances", str(s_path), "--json")
     assert res.code == 0, res.stderr
@@ -81,7 +81,7 @@ def test_eval_and_predict_cli_on_validation_bodies(data_dir: Path, tmp_path: Pat
 
     result = json.loads(res.stdout)
     assert result["n"] == len(rows)
-    assert result["fnc_percent"] >= 60.0  # held-out bodies; the full validation split scores higher
+    assert result["fnc_percent"] >= 60.0  # pairs of training bodies: the model has seen them
     out = tmp_path / "pred.csv"
     res = run_cli("predict", "fnc1", "--bodies", str(b_path), "--stances", str(s_path), "--out", str(out))
     assert res.code == 0, res.stderr
@@ -97,3 +97,37 @@ def test_eval_cli_bad_file_is_one_line(tmp_path: Path) -> None:
     res = run_cli("eval", "fnc1", "--bodies", str(bad), "--stances", str(bad))
     assert res.code != 0
     assert res.stderr.strip().count("\n") == 0 and "spinscope: error:" in res.stderr
+
+
+OFFICIAL = Path(__file__).resolve().parent / "data" / "fnc1_official"
+
+
+def test_eval_cli_reads_the_official_competition_layout() -> None:
+    """A folder with competition_test_bodies.csv + competition_test_stances.csv (a small hand-made set)."""
+    import json
+
+    res = run_cli("eval", "fnc1", "--dir", str(OFFICIAL), "--json")
+    assert res.code == 0, res.stderr
+    result = json.loads(res.stdout)
+    assert result["n"] == 8 and result["split"] == "all pairs"
+    lo, hi = result["ci95_body_bootstrap"]["fnc_percent"]
+    assert lo <= result["fnc_percent"] <= hi
+    assert set(result["per_class"]) == {"agree", "disagree", "discuss", "unrelated"}
+    table = run_cli("eval", "fnc1", "--dir", str(OFFICIAL))
+    assert "95% intervals (bodies resampled)" in table.stdout and "disagree F1" in table.stdout
+
+
+def test_eval_cli_folder_without_official_files_is_one_line(tmp_path: Path) -> None:
+    res = run_cli("eval", "fnc1", "--dir", str(tmp_path))
+    assert res.code != 0
+    assert res.stderr.strip().count("\n") == 0 and "competition_test_bodies.csv" in res.stderr
+
+
+def test_bootstrap_resamples_bodies() -> None:
+    from spinscope.evaluation.fnc1 import bootstrap
+
+    gold = ["agree", "unrelated", "disagree", "unrelated"] * 5
+    pred = ["agree", "unrelated", "discuss", "agree"] * 5
+    ci = bootstrap(gold, pred, [i // 4 for i in range(20)])
+    assert ci["fnc_percent"][0] <= score(gold, pred)["fnc_percent"] <= ci["fnc_percent"][1]
+    assert ci["disagree_f1"] == (0.0, 0.0)

@@ -81,32 +81,58 @@ def _fnc_table(result: dict[str, Any]) -> str:
     lines.append("confusion (rows gold, cols predicted): " + " ".join(f"{lab[:5]:>7}" for lab in LABELS))
     for lab, row in zip(LABELS, result["confusion"]["rows_gold_cols_pred"], strict=True):
         lines.append(f"  {lab:<10}" + " ".join(f"{v:7d}" for v in row))
+    ci = result.get("ci95_body_bootstrap")
+    if ci:
+        lines.append(
+            "95% intervals (bodies resampled): "
+            f"weighted score {ci['fnc_percent'][0]:.2f}-{ci['fnc_percent'][1]:.2f}%  "
+            f"macro-F1 {ci['macro_f1'][0]:.4f}-{ci['macro_f1'][1]:.4f}  "
+            f"disagree F1 {ci['disagree_f1'][0]:.4f}-{ci['disagree_f1'][1]:.4f}"
+        )
     return "\n".join(lines)
+
+
+def _fnc_files(folder: Path | None, bodies: Path | None, stances: Path | None) -> tuple[Path, Path]:
+    """The bodies and stances CSVs: named one by one, or an FNC-1 folder in the official layout."""
+    from spinscope.evaluation.fnc1 import official_files
+
+    if folder is not None:
+        if bodies is not None or stances is not None:
+            fail("give either --dir or --bodies and --stances, not both")
+        if not folder.is_dir():
+            fail(f"no such folder: {folder}")
+        return official_files(folder)
+    if bodies is None or stances is None:
+        fail("give --bodies and --stances, or --dir with the official FNC-1 files")
+    for f in (bodies, stances):
+        if not f.is_file():
+            fail(f"no such file: {f}")
+    return bodies, stances
 
 
 @eval_app.command("fnc1")
 @one_line_errors
 def eval_fnc1(
-    bodies: Path = typer.Option(..., "--bodies", help="FNC-1 bodies CSV (Body ID, articleBody)."),
-    stances: Path = typer.Option(..., "--stances", help="FNC-1 stances CSV with gold Stance column."),
-    split: str = typer.Option("auto", "--split", help=SPLIT_HELP),
+    bodies: Path | None = typer.Option(None, "--bodies", help="FNC-1 bodies CSV (Body ID, articleBody)."),
+    stances: Path | None = typer.Option(None, "--stances", help="FNC-1 stances CSV with gold Stance column."),
+    folder: Path | None = typer.Option(
+        None,
+        "--dir",
+        help="Folder with the official files: competition_test_bodies.csv + competition_test_stances.csv "
+        "(or train_bodies.csv + train_stances.csv).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
-    """FNC-1 weighted score (% of max), per-class F1, macro-F1 and confusion matrix of the stance model."""
+    """FNC-1 weighted score (% of max), per-class F1, macro-F1, confusion matrix and 95% bootstrap intervals."""
     from spinscope.evaluation.fnc1 import evaluate
 
-    for f in (bodies, stances):
-        if not f.is_file():
-            fail(f"no such file: {f}")
-    if split not in ("auto", "validation", "all"):
-        fail("--split must be auto, validation or all")
-    if split == "auto":
-        split = "validation" if _trained_on("stance", stances) else "all"
-        if split == "validation":
-            warn("these are the training pairs: scoring only the held-out validation bodies")
-    elif split == "all" and _trained_on("stance", stances):
-        warn("scoring pairs the model was trained on: figures are inflated")
-    result = evaluate(bodies, stances, validation_only=split == "validation")
+    bodies, stances = _fnc_files(folder, bodies, stances)
+    if _trained_on("stance", stances):
+        warn(
+            "the bundled stance model learnt every FNC-1 training pair: these figures are inflated "
+            "(its topic-disjoint validation figures are in models/stance/card.json)"
+        )
+    result = evaluate(bodies, stances)
     print(json.dumps(result, indent=2) if as_json else _fnc_table(result))
 
 

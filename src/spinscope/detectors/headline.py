@@ -25,10 +25,13 @@ from spinscope.article import Article
 from spinscope.config import Options
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.evaluation.fnc1 import (
+    CONFIRM,
     LABELS,
     NEGATION,
     REFUTE,
+    REPORTING,
     STOPWORDS,
+    STRONG_REFUTE,
     StanceModel,
     body_info,
     content_stems,
@@ -40,6 +43,8 @@ from spinscope.spans import Region
 
 MAX_BODY_SENTENCES = 400  # lexical features only; the encoder sees just the focus sentences
 EVIDENCE_MIN_SIM = 0.35
+EVIDENCE_MIN_COVER = 0.5
+MAX_EVIDENCE = 3
 # Words too generic to count as a headline claim the body must support.
 GENERIC = frozenset(
     "here's heres here next behind story stories became become becomes just now why how what first last year years "
@@ -129,30 +134,47 @@ class HeadlineDetector(Detector):
 
     @staticmethod
     def _stance_section(model: Any, title: str, h_emb: np.ndarray, body: list[Region], info: Any) -> dict[str, Any]:
-
-        x, sims = model.features(title, h_emb, info)
+        x, sims, cover = model.features(title, h_emb, info)
         prob = model.predict_proba(x)[0]
         label = LABELS[int(prob.argmax())]
         probabilities = {lab: round(float(p), 4) for lab, p in zip(LABELS, prob, strict=True)}
-        evidence = []
-        for i in np.argsort(-sims)[:3]:
-            sim = float(sims[i])
-            if sim < EVIDENCE_MIN_SIM:
-                break
-            k = info.selected[int(i)]
-            role = _role(info.sentences[k], label)
-            evidence.append(
-                {
-                    "start": body[k].start,
-                    "end": body[k].end,
-                    "role": role,
-                    "score": round(min(max(sim, 0.0), 1.0), 4),
-                }
-            )
+        evidence = [
+            _evidence(body[k], info.sentences[k], label, similarity, float(cover[k]))
+            for k, similarity in _evidence_sentences(info.selected, sims, cover)
+        ]
         explanation = f"{_STANCE_TEXT[label]} (p={probabilities[label]:.2f})"
         if label != "unrelated" and not evidence:
             explanation += "; no single body sentence matches the headline closely."
         return {"label": label, "probabilities": probabilities, "evidence": evidence, "explanation": explanation}
+
+
+def _evidence_sentences(selected: list[int], sims: np.ndarray, cover: np.ndarray) -> list[tuple[int, float | None]]:
+    """Up to ``MAX_EVIDENCE`` body sentences matching the headline, closest first, found both ways: the
+    embedded sentences closest to the headline (cosine >= EVIDENCE_MIN_SIM), and the sentences holding
+    most of the headline's weighted words (coverage >= EVIDENCE_MIN_COVER; every sentence is read)."""
+    similarity = {k: float(sims[i]) for i, k in enumerate(selected)}
+    found: dict[int, float] = {}
+    for k, sim in similarity.items():
+        if sim >= EVIDENCE_MIN_SIM:
+            found[k] = sim
+    for k in np.argsort(-cover, kind="stable")[:MAX_EVIDENCE]:
+        if cover[k] >= EVIDENCE_MIN_COVER:
+            found[int(k)] = max(found.get(int(k), 0.0), float(cover[k]))
+    best = sorted(found, key=lambda k: (-found[k], k))[:MAX_EVIDENCE]
+    return [(k, similarity.get(k)) for k in best]
+
+
+def _evidence(region: Region, sentence: str, label: str, similarity: float | None, coverage: float) -> dict[str, Any]:
+    words = set(tokens(sentence))
+    return {
+        "start": region.start,
+        "end": region.end,
+        "role": _role(sentence, label),
+        "score": round(min(max(max(similarity or 0.0, coverage), 0.0), 1.0), 4),
+        "similarity": None if similarity is None else round(min(max(similarity, 0.0), 1.0), 4),
+        "coverage": round(min(coverage, 1.0), 4),
+        "cues": sorted(words & (STRONG_REFUTE | NEGATION | CONFIRM | REPORTING)),
+    }
 
 
 # Explicit refutation words: a matching sentence that uses one points at a contradiction whatever the label.

@@ -1,27 +1,27 @@
-"""FNC-1 headline/body stance: file readers, body-disjoint split, scorer, features and numpy-only model.
+"""FNC-1 headline/body stance: file readers, scorer with bootstrap intervals, features and numpy-only model.
 
 Scoring follows the official FNC-1 scorer: +0.25 when related/unrelated is right, +0.75 more when the
-exact related label (agree/disagree/discuss) is right; reported as % of the best possible score.
-Validation split (keeps bodies apart): a Body ID is in validation when
-``int(sha256("spinscope-fnc1-val:" + str(body_id)), 16) % 10 < 2``.
+exact related label (agree/disagree/discuss) is right; reported as % of the best possible score, with
+macro-F1, per-class F1, the confusion matrix and 95% intervals from resampling whole bodies.
 
 Only a few body sentences are embedded (``FOCUS_SENTENCES``: the lead one plus those sharing the most
 IDF-weighted stems with the headline, chosen by ``select_sentences``), so the check costs a fixed, small
 encoder budget however long the body is; training, evaluation and run time select the same way.
 
-Features per (headline, body) pair: sentence-encoder similarities of the headline to the focus sentences
-(max, second, top-3 mean, mean, std, first sentence, focus centroid), TF-IDF cosine, word/bigram
-overlap, refuting / hedging / negation cue rates in the body and in the best-matching sentences, plus
-embedding interactions (h*s, |h-s|) with the best-matching sentence and the top-3 centroid. A small MLP
-(``resources/models/stance/weights.npz``, trained by ``spinscope.train.headline``) maps them to
-agree/disagree/discuss/unrelated.
+Features per (headline, body) pair (``stance_features``): sentence-encoder similarities of the headline
+to the focus sentences (max, second, top-3 mean, mean, std, first sentence, focus centroid), TF-IDF
+cosine, word/bigram overlap, refuting / hedging / negation cue rates in the body and in the best-matching
+sentences (``pair_features``); BM25, both-way IDF-weighted coverage between the headline and every body
+sentence, char 4-gram overlap, headline numbers found in the body, polarity parity, refuting / confirming
+/ reporting cues around the best-covering sentences (``lexical_features``). Gradient-boosted trees
+(``resources/models/stance/weights.npz``, trained by ``spinscope.train.headline`` on topic-disjoint folds,
+evaluated by ``spinscope.inference.trees`` with numpy) map them to agree/disagree/discuss/unrelated.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import json
 import math
 import re
@@ -38,7 +38,6 @@ from spinscope.errors import EvaluationError, ModelError
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 RELATED = ("agree", "disagree", "discuss")
 MODEL_DIR = Path(__file__).resolve().parents[1] / "resources" / "models" / "stance"
-VAL_SALT = "spinscope-fnc1-val:"
 
 STOPWORDS = frozenset(
     "a an the and or but if of at by for with about against between into through during before after above "
@@ -60,6 +59,21 @@ HEDGE = frozenset(
     "speculate speculated supposedly report reports reported sources source".split()
 )
 NEGATION = frozenset("not no never n't none nothing nobody neither nor without".split())
+# Explicit refutation (no plain negation): "hoax", "denied", "debunked" ...
+STRONG_REFUTE = frozenset(
+    "fake fraud fraudulent hoax hoaxes false falsely deny denies denied denying denial bogus debunk debunked "
+    "debunks prank pranks retract retracted retraction untrue unfounded baseless myth misleading incorrect refute "
+    "refuted refutes satire satirical rumor rumors rumour rumours".split()
+)
+CONFIRM = frozenset(
+    "confirm confirms confirmed confirmation official officially announced announces announce revealed reveals "
+    "proof proves proved evidence footage video photos shows showed".split()
+)
+# Reporting without endorsing (what 'discuss' bodies do).
+REPORTING = frozenset(
+    "according reportedly report reports reported claim claims claimed allegedly alleged sources source said says "
+    "tweeted told statement unclear unknown investigating investigation".split()
+)
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENT = re.compile(r"[^\n]*?(?:[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|[.!?][\"'”’)\]]*\s*$|\n|$)")
@@ -102,7 +116,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # ----------------------------------------------------------------------------------------------- I/O
 def read_bodies(path: Path) -> dict[int, str]:
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise EvaluationError(f"cannot read FNC-1 bodies {path}: {exc}") from exc
@@ -114,7 +128,7 @@ def read_bodies(path: Path) -> dict[int, str]:
 
 def read_stances(path: Path, *, labelled: bool = True) -> list[tuple[str, int, str | None]]:
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise EvaluationError(f"cannot read FNC-1 stances {path}: {exc}") from exc
@@ -132,48 +146,83 @@ def read_stances(path: Path, *, labelled: bool = True) -> list[tuple[str, int, s
     return out
 
 
-def is_validation_body(body_id: int) -> bool:
-    return int(hashlib.sha256(f"{VAL_SALT}{body_id}".encode()).hexdigest(), 16) % 10 < 2
-
-
 # ------------------------------------------------------------------------------------------- scoring
-def score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
-    """FNC-1 weighted score (% of max), per-class P/R/F1, macro-F1, accuracy and confusion matrix."""
+def confusion_matrix(gold: Sequence[str], pred: Sequence[str]) -> np.ndarray:
+    """4x4 counts, rows gold and columns predicted, in ``LABELS`` order."""
     if len(gold) != len(pred):
         raise EvaluationError(f"{len(gold)} gold labels but {len(pred)} predictions")
-    got = 0.0
-    best = 0.0
-    confusion = [[0] * 4 for _ in LABELS]
+    confusion = np.zeros((4, 4), dtype=np.int64)
     for g, p in zip(gold, pred, strict=True):
         if g not in LABELS or p not in LABELS:
             raise EvaluationError(f"unknown stance label in {g!r}/{p!r}")
-        best += 0.25 if g == "unrelated" else 1.0
-        if g == p:
-            got += 0.25
-            if g != "unrelated":
-                got += 0.75
-        elif g in RELATED and p in RELATED:
-            got += 0.25
-        confusion[LABELS.index(g)][LABELS.index(p)] += 1
+        confusion[LABELS.index(g), LABELS.index(p)] += 1
+    return confusion
+
+
+# FNC-1 weights: 0.25 for a right related/unrelated call, 0.75 more for the exact related label.
+_GOT = np.array([[1.0, 0.25, 0.25, 0], [0.25, 1.0, 0.25, 0], [0.25, 0.25, 1.0, 0], [0, 0, 0, 0.25]])
+_BEST = np.array([1.0, 1.0, 1.0, 0.25])
+
+
+def fnc_percent(confusion: np.ndarray) -> float:
+    """FNC-1 weighted score as % of the best possible, from a confusion matrix."""
+    best = float((confusion.sum(axis=1) * _BEST).sum())
+    return 100.0 * float((confusion * _GOT).sum()) / best if best else 0.0
+
+
+def class_f1(confusion: np.ndarray) -> np.ndarray:
+    tp = np.diag(confusion).astype(np.float64)
+    prec = np.divide(tp, confusion.sum(axis=0), out=np.zeros(4), where=confusion.sum(axis=0) > 0)
+    rec = np.divide(tp, confusion.sum(axis=1), out=np.zeros(4), where=confusion.sum(axis=1) > 0)
+    out: np.ndarray = np.divide(2 * prec * rec, prec + rec, out=np.zeros(4), where=prec + rec > 0)
+    return out
+
+
+def score(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """FNC-1 weighted score (% of max), per-class P/R/F1, macro-F1, accuracy and confusion matrix."""
+    confusion = confusion_matrix(gold, pred)
+    got = float((confusion * _GOT).sum())
+    best = float((confusion.sum(axis=1) * _BEST).sum())
+    f1 = class_f1(confusion)
     per_class: dict[str, dict[str, float]] = {}
     for i, lab in enumerate(LABELS):
-        tp = confusion[i][i]
-        fp = sum(confusion[j][i] for j in range(4)) - tp
-        fn = sum(confusion[i]) - tp
+        tp = int(confusion[i, i])
+        fp = int(confusion[:, i].sum()) - tp
+        fn = int(confusion[i].sum()) - tp
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per_class[lab] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": tp + fn}
+        per_class[lab] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(float(f1[i]), 4),
+            "support": tp + fn,
+        }
     n = len(gold)
     return {
         "n": n,
         "fnc_score": round(got, 2),
         "fnc_max": round(best, 2),
-        "fnc_percent": round(100.0 * got / best, 2) if best else 0.0,
-        "accuracy": round(sum(confusion[i][i] for i in range(4)) / n, 4) if n else 0.0,
+        "fnc_percent": round(fnc_percent(confusion), 2),
+        "accuracy": round(float(np.trace(confusion)) / n, 4) if n else 0.0,
         "macro_f1": round(sum(c["f1"] for c in per_class.values()) / 4, 4),
         "per_class": per_class,
-        "confusion": {"labels": list(LABELS), "rows_gold_cols_pred": confusion},
+        "confusion": {"labels": list(LABELS), "rows_gold_cols_pred": confusion.tolist()},
+    }
+
+
+def bootstrap(gold: Sequence[str], pred: Sequence[str], groups: Sequence[Any]) -> dict[str, tuple[float, float]]:
+    """95% intervals of the FNC-1 score, macro-F1 and disagree F1, resampling whole ``groups`` (Body IDs:
+    the pairs of one body are not independent)."""
+    from spinscope.evaluation.bootstrap import cluster_bootstrap
+
+    index = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    stats = np.zeros((len(index), 16))
+    for g, p, grp in zip(gold, pred, groups, strict=True):
+        stats[index[grp], LABELS.index(g) * 4 + LABELS.index(p)] += 1
+    return {
+        "fnc_percent": cluster_bootstrap(stats, lambda c: fnc_percent(c.reshape(4, 4))),
+        "macro_f1": cluster_bootstrap(stats, lambda c: float(class_f1(c.reshape(4, 4)).mean())),
+        "disagree_f1": cluster_bootstrap(stats, lambda c: float(class_f1(c.reshape(4, 4))[1])),
     }
 
 
@@ -244,19 +293,100 @@ def _rate(words: Iterable[str], lexicon: frozenset[str]) -> float:
     return sum(w in lexicon for w in ws) / max(len(ws), 1)
 
 
+_NUMBER = re.compile(r"\d+")
+BM25_K1, BM25_B, BM25_AVGDL = 1.2, 0.75, 350.0
+
+
+def _char_grams(text: str, n: int = 4) -> set[str]:
+    t = " ".join(text.lower().split())
+    return {t[i : i + n] for i in range(max(len(t) - n + 1, 0))}
+
+
+N_LEXICAL = 22
+
+
+def lexical_features(
+    headline: str, sentences: Sequence[str], stems: Sequence[Sequence[str]], idf: dict[str, float], default_idf: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lexical features over every body sentence (no encoder), and each sentence's coverage of the
+    headline (the share of the headline's IDF-weighted content stems it contains).
+
+    BM25 of the headline against the body; IDF-weighted coverage of the headline by each sentence and,
+    the other way round, of the sentence by the headline; char 4-gram overlap with the best sentence;
+    headline numbers found in the body; negation/refutation parity between the headline and the best
+    sentence (FNC-1 baseline "polarity"); refuting, confirming and reporting cues in the best three
+    sentences, their neighbours and the whole body."""
+    h_set = set(content_stems(headline))
+    h_tok = tokens(headline)
+    weight = {w: idf.get(w, default_idf) for w in h_set}
+    h_weight = sum(weight.values()) or 1.0
+    tf: Counter[str] = Counter(w for st in stems for w in st)
+    dl = sum(tf.values())
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / BM25_AVGDL)
+    bm25 = sum(weight[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + norm) for w in h_set if w in tf)
+    cover = np.zeros(max(len(stems), 1))
+    back = np.zeros(max(len(stems), 1))
+    for i, st in enumerate(stems):
+        s_set = set(st)
+        shared = sum(weight[w] for w in h_set & s_set)
+        cover[i] = shared / h_weight
+        back[i] = shared / (sum(idf.get(w, default_idf) for w in s_set) or 1.0)
+    order = [int(i) for i in np.argsort(-cover, kind="stable")][: len(stems)]
+    best = order[0] if order else 0
+    top = order[:3]
+    top_tok = [w for i in top for w in tokens(sentences[i])]
+    near_tok = [w for i in top for j in (i - 1, i, i + 1) if 0 <= j < len(sentences) for w in tokens(sentences[j])]
+    best_tok = tokens(sentences[best]) if sentences else []
+    body_tok = [w for s in sentences for w in tokens(s)]
+    n_body = max(len(body_tok), 1)
+    hc, bc = _char_grams(headline), _char_grams(sentences[best]) if sentences else set()
+    h_num = set(_NUMBER.findall(headline))
+    b_num = set(_NUMBER.findall(" ".join(sentences)))
+
+    def count(words: Sequence[str], lexicon: frozenset[str]) -> int:
+        return sum(w in lexicon for w in words)
+
+    ranked = np.sort(cover)[::-1]
+    row = np.array(
+        [
+            bm25 / h_weight,
+            ranked[0],
+            ranked[1] if len(ranked) > 1 else ranked[0],
+            back[best],
+            back.max(),
+            float((cover >= 0.5).mean()),
+            best / max(len(stems) - 1, 1),
+            len(hc & bc) / max(len(hc | bc), 1),
+            len(h_num & b_num) / len(h_num) if h_num else 1.0,
+            float(bool(h_num)),
+            float(count(h_tok, NEGATION) % 2 != count(best_tok, NEGATION) % 2),
+            float(count(h_tok, REFUTE) % 2 != count(best_tok, REFUTE) % 2),
+            min(count(top_tok, STRONG_REFUTE), 3),
+            min(count(near_tok, STRONG_REFUTE), 5),
+            min(count(top_tok, CONFIRM), 3),
+            min(count(top_tok, REPORTING), 5),
+            count(body_tok, STRONG_REFUTE) / n_body * 100,
+            count(body_tok, CONFIRM) / n_body * 100,
+            count(body_tok, REPORTING) / n_body * 100,
+            float(bool(set(h_tok) & STRONG_REFUTE)),
+            sum(s.rstrip().endswith("?") for s in sentences) / max(len(sentences), 1),
+            float(bool(set(h_tok) & CONFIRM)),
+        ],
+        dtype=np.float32,
+    )
+    return row, cover[: len(stems)]
+
+
 N_SCALAR = 25
 
 
 def pair_features(
     headline: str, h_emb: np.ndarray, body: BodyInfo, idf: dict[str, float], default_idf: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(scalar features, interaction features, per-sentence cosine) for one headline/body pair."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scalar features, per-sentence cosine) for one headline/body pair."""
     sims = body.embeddings @ h_emb if len(body.embeddings) else np.zeros(1, dtype=np.float32)
     order = np.argsort(-sims)
     top = order[:3]
-    s1 = body.embeddings[order[0]] if len(body.embeddings) else np.zeros_like(h_emb)
-    s3 = body.embeddings[top].mean(axis=0) if len(body.embeddings) else np.zeros_like(h_emb)
-    s3 = s3 / max(float(np.linalg.norm(s3)), 1e-9)
     h_stems = content_stems(headline)
     h_set = set(h_stems)
     h_tok = tokens(headline)
@@ -307,41 +437,43 @@ def pair_features(
         ],
         dtype=np.float32,
     )
-    inter = np.concatenate([h_emb * s1, np.abs(h_emb - s1), h_emb * s3, np.abs(h_emb - s3)]).astype(np.float32)
-    return scalars, inter, sims
+    return scalars, sims
 
 
 # ------------------------------------------------------------------------------------------- model
 class StanceModel:
-    """Numpy-only MLP over ``pair_features``; weights and IDF table in ``resources/models/stance``."""
+    """Gradient-boosted trees (numpy inference, ``spinscope.inference.trees``) over ``pair_features``
+    scalars and ``lexical_features``; trees and IDF table in ``resources/models/stance``."""
 
     def __init__(self, model_dir: Path | str | None = None) -> None:
+        from spinscope.inference.trees import TreeEnsemble
+
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
         path = self.model_dir / "weights.npz"
         vocab = self.model_dir / "idf.json"
         if not path.is_file() or not vocab.is_file():
             raise ModelError(f"stance model missing in {self.model_dir} (run spinscope train stance)")
         try:
+            self.trees = TreeEnsemble.load(path)
             with np.load(path) as z:
-                self.mean = z["mean"].astype(np.float32)
-                self.std = z["std"].astype(np.float32)
-                self.layers = [
-                    (z[f"w{i}"].astype(np.float32), z[f"b{i}"].astype(np.float32)) for i in range(int(z["n_layers"]))
-                ]
+                # a prior shift towards the rare classes, chosen on out-of-fold predictions at training
+                self.class_scale = z["class_scale"].astype(np.float64) if "class_scale" in z else np.ones(4)
             table = json.loads(vocab.read_text(encoding="utf-8"))
             self.idf: dict[str, float] = {str(k): float(v) for k, v in table["idf"].items()}
             self.default_idf = float(table["default_idf"])
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"stance model in {self.model_dir} is corrupt: {exc}") from exc
+        if int(self.trees.feature.max(initial=0)) >= N_FEATURES:
+            raise ModelError(f"stance model in {self.model_dir} expects more than {N_FEATURES} features")
 
     def select(self, headline: str, stems: Sequence[Sequence[str]]) -> list[int]:
         """Indices of the body sentences to embed for ``headline`` (see ``select_sentences``)."""
         return select_sentences(headline, stems, self.idf, self.default_idf)
 
-    def features(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> tuple[np.ndarray, np.ndarray]:
-        """Feature row and the headline's cosine to each embedded (selected) body sentence."""
-        scalars, inter, sims = pair_features(headline, h_emb, body, self.idf, self.default_idf)
-        return np.concatenate([scalars, inter]), sims
+    def features(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Feature row, the headline's cosine to each embedded (selected) body sentence, and each body
+        sentence's coverage of the headline's words."""
+        return stance_features(headline, h_emb, body, self.idf, self.default_idf)
 
     def pair_row(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> np.ndarray:
         """Features of a pair whose body was embedded in full (evaluation, training): restricted first
@@ -349,16 +481,23 @@ class StanceModel:
         return self.features(headline, h_emb, focus(body, self.select(headline, body.stems)))[0]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities (rows follow ``LABELS``) for feature rows ``x``."""
-        h = (np.atleast_2d(x) - self.mean) / self.std
-        for i, (w, b) in enumerate(self.layers):
-            h = h @ w + b
-            if i < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        h = h - h.max(axis=1, keepdims=True)
-        e = np.exp(h)
-        out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        """Class probabilities (rows follow ``LABELS``) for feature rows ``x``, after the class scale."""
+        p = self.trees.predict_proba(np.atleast_2d(x)) * self.class_scale
+        out: np.ndarray = p / p.sum(axis=1, keepdims=True)
         return out
+
+
+N_FEATURES = N_SCALAR + N_LEXICAL
+
+
+def stance_features(
+    headline: str, h_emb: np.ndarray, body: BodyInfo, idf: dict[str, float], default_idf: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's input row (``pair_features`` scalars, then ``lexical_features``), the cosine to each
+    embedded sentence and each sentence's coverage of the headline."""
+    scalars, sims = pair_features(headline, h_emb, body, idf, default_idf)
+    lexical, cover = lexical_features(headline, body.sentences, body.stems, idf, default_idf)
+    return np.concatenate([scalars, lexical]), sims, cover
 
 
 def encode_bodies(bodies: dict[int, str], encoder: Any) -> dict[int, BodyInfo]:
@@ -400,19 +539,31 @@ def predict_pairs(
     return [LABELS[i] for i in prob.argmax(axis=1)]
 
 
-def evaluate(
-    bodies_path: Path, stances_path: Path, *, validation_only: bool = False, model_dir: Path | None = None
-) -> dict[str, Any]:
+def evaluate(bodies_path: Path, stances_path: Path, *, model_dir: Path | None = None) -> dict[str, Any]:
+    """Score every pair of an FNC-1 stances file (with gold labels) with the bundled (or given) model."""
     bodies = read_bodies(bodies_path)
     pairs = read_stances(stances_path)
-    if validation_only:
-        pairs = [p for p in pairs if is_validation_body(p[1])]
-        if not pairs:
-            raise EvaluationError("no pairs fall in the validation split")
     pred = predict_pairs(pairs, bodies, StanceModel(model_dir))
-    result = score([str(g) for _, _, g in pairs], pred)
-    result["split"] = "validation bodies (sha256 salted hash % 10 < 2)" if validation_only else "all pairs"
+    gold = [str(g) for _, _, g in pairs]
+    result = score(gold, pred)
+    result["ci95_body_bootstrap"] = bootstrap(gold, pred, [b for _, b, _ in pairs])
+    result["split"] = "all pairs"
     return result
+
+
+OFFICIAL_LAYOUTS = (
+    ("competition_test_bodies.csv", "competition_test_stances.csv"),
+    ("train_bodies.csv", "train_stances.csv"),
+)
+
+
+def official_files(folder: Path) -> tuple[Path, Path]:
+    """(bodies, stances) of an FNC-1 folder in the official layout (competition test or train files)."""
+    for bodies, stances in OFFICIAL_LAYOUTS:
+        if (folder / bodies).is_file() and (folder / stances).is_file():
+            return folder / bodies, folder / stances
+    wanted = " or ".join(f"{b} + {s}" for b, s in OFFICIAL_LAYOUTS)
+    raise EvaluationError(f"{folder} has neither {wanted}")
 
 
 def write_submission(pairs: Sequence[tuple[str, int, str | None]], labels: Sequence[str], out: Path) -> None:

@@ -59,6 +59,8 @@ def test_export_writes_tasks_with_predictions_that_point_at_their_text(results: 
             v = item["value"]
             assert text[v["start"] : v["end"]] == v["text"] and v["labels"][0] in PTC_TECHNIQUES
             assert (item["from_name"], item["to_name"], item["type"]) == ("label", "text", "labels")
+            (note,) = item["meta"]["text"]  # why it was marked, for the reviewer
+            assert note.startswith("found by ") and len(note) > len("found by x: ")
     root = ET.fromstring(label_config())
     assert {e.get("value") for e in root.iter("Label")} == set(PTC_TECHNIQUES)
     assert root.find("Text").get("value") == "$text"  # type: ignore[union-attr]

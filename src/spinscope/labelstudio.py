@@ -30,6 +30,8 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from spinscope.errors import InputError
+from spinscope.render.common import layers, reasons
+from spinscope.spans import Span
 from spinscope.techniques import PTC_TECHNIQUES, catalogue, is_ptc_technique
 
 FROM_NAME = "label"
@@ -65,6 +67,7 @@ def task_for(
         if (ptc_only and not is_ptc_technique(technique)) or float(s.get("score", 0.0)) < min_score:
             continue
         start, end = int(s["start"]), int(s["end"])
+        span = Span.from_dict(s)
         items.append(
             {
                 "id": f"s{i}",
@@ -74,6 +77,8 @@ def task_for(
                 "origin": "prediction",
                 "score": float(s.get("score", 0.0)),
                 "value": {"start": start, "end": end, "text": text[start:end], "labels": [technique]},
+                # the region's notes in the labelling view: why it was marked, each layer's reason once
+                "meta": {"text": [f"found by {layers(span)}: {'; '.join(reasons(span))}"]},
             }
         )
     meta = report.get("metadata") or {}

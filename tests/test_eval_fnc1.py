@@ -131,3 +131,15 @@ def test_bootstrap_resamples_bodies() -> None:
     ci = bootstrap(gold, pred, [i // 4 for i in range(20)])
     assert ci["fnc_percent"][0] <= score(gold, pred)["fnc_percent"] <= ci["fnc_percent"][1]
     assert ci["disagree_f1"] == (0.0, 0.0)
+
+
+def test_predict_cli_reads_the_official_layout(tmp_path: Path) -> None:
+    out = tmp_path / "submission.csv"
+    res = run_cli("predict", "fnc1", "--dir", str(OFFICIAL), "--out", str(out))
+    assert res.code == 0, res.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8 and {r["Stance"] for r in rows} <= {"agree", "disagree", "discuss", "unrelated"}
+    # the four unrelated pairs pair a headline with another story's body
+    gold = read_stances(OFFICIAL / "competition_test_stances.csv")
+    assert [r["Stance"] for r, g in zip(rows, gold) if g[2] == "unrelated"] == ["unrelated"] * 4

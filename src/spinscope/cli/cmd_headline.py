@@ -92,7 +92,9 @@ def _fnc_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _fnc_files(folder: Path | None, bodies: Path | None, stances: Path | None) -> tuple[Path, Path]:
+def _fnc_files(
+    folder: Path | None, bodies: Path | None, stances: Path | None, unlabelled: bool = False
+) -> tuple[Path, Path]:
     """The bodies and stances CSVs: named one by one, or an FNC-1 folder in the official layout."""
     from spinscope.evaluation.fnc1 import official_files
 
@@ -101,7 +103,7 @@ def _fnc_files(folder: Path | None, bodies: Path | None, stances: Path | None) -
             fail("give either --dir or --bodies and --stances, not both")
         if not folder.is_dir():
             fail(f"no such folder: {folder}")
-        return official_files(folder)
+        return official_files(folder, unlabelled=unlabelled)
     if bodies is None or stances is None:
         fail("give --bodies and --stances, or --dir with the official FNC-1 files")
     for f in (bodies, stances):
@@ -139,16 +141,20 @@ def eval_fnc1(
 @predict_app.command("fnc1")
 @one_line_errors
 def predict_fnc1(
-    bodies: Path = typer.Option(..., "--bodies", help="FNC-1 bodies CSV (Body ID, articleBody)."),
-    stances: Path = typer.Option(..., "--stances", help="FNC-1 stances CSV (Headline, Body ID[, Stance])."),
+    bodies: Path | None = typer.Option(None, "--bodies", help="FNC-1 bodies CSV (Body ID, articleBody)."),
+    stances: Path | None = typer.Option(None, "--stances", help="FNC-1 stances CSV (Headline, Body ID[, Stance])."),
+    folder: Path | None = typer.Option(
+        None,
+        "--dir",
+        help="Folder with the official files (competition_test_bodies.csv + competition_test_stances.csv or "
+        "competition_test_stances_unlabeled.csv).",
+    ),
     out: Path = typer.Option(..., "--out", help="Submission CSV to write (Headline, Body ID, Stance)."),
 ) -> None:
     """Write an FNC-1 submission CSV with the predicted stance of every pair."""
     from spinscope.evaluation.fnc1 import predict_pairs, read_bodies, read_stances, write_submission
 
-    for f in (bodies, stances):
-        if not f.is_file():
-            fail(f"no such file: {f}")
+    bodies, stances = _fnc_files(folder, bodies, stances, unlabelled=True)
     pairs = read_stances(stances, labelled=False)
     labels = predict_pairs(pairs, read_bodies(bodies))
     write_submission(pairs, labels, out)

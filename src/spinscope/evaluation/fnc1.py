@@ -557,9 +557,13 @@ OFFICIAL_LAYOUTS = (
 )
 
 
-def official_files(folder: Path) -> tuple[Path, Path]:
-    """(bodies, stances) of an FNC-1 folder in the official layout (competition test or train files)."""
-    for bodies, stances in OFFICIAL_LAYOUTS:
+def official_files(folder: Path, *, unlabelled: bool = False) -> tuple[Path, Path]:
+    """(bodies, stances) of an FNC-1 folder in the official layout (competition test or train files;
+    ``unlabelled``: the competition's unlabelled stances file will do too)."""
+    layouts = OFFICIAL_LAYOUTS + (
+        (("competition_test_bodies.csv", "competition_test_stances_unlabeled.csv"),) if unlabelled else ()
+    )
+    for bodies, stances in layouts:
         if (folder / bodies).is_file() and (folder / stances).is_file():
             return folder / bodies, folder / stances
     wanted = " or ".join(f"{b} + {s}" for b, s in OFFICIAL_LAYOUTS)

@@ -180,3 +180,12 @@ def test_title_abbreviation_does_not_cut_the_name() -> None:
 def test_cue_word_used_as_a_noun_is_no_cue() -> None:
     qs = quotes("Title\nBy Tuesday his firm had received a thousand calls about it. “A few are ugly,” he said.\n")
     assert qs[0]["speaker"] is None or qs[0]["speaker"]["name"] != "a thousand"
+
+
+def test_participle_cues_and_screen_names() -> None:
+    text = (
+        "Title\nLego sent a message inside the box, explaining how “the urge to create is equally strong”.\n"
+        "User fryd_ commented that “it seems like we’ve taken a step backwards” since then.\n"
+        "But others disagreed, with Taliesen13 responding: “That sounds like the moral of The Lego Movie.”\n"
+    )
+    assert [q["speaker"]["name"] for q in quotes(text)] == ["Lego", "fryd_", "Taliesen13"]

@@ -130,7 +130,8 @@ SAY = (
     r"went on|continued|testified|conceded|boasted|vowed|promised|told reporters|quipped|joked|shouted|"
     r"asserted|asserts|whined|whines|lamented|laments|bragged|brags|scoffed|sneered|gushed|fumed|ranted|"
     r"railed|snapped|retorted|proclaimed|proclaims|wondered|answered|answers|show|reveal|suggest|indicate|"
-    r"allege|warn|argue|insist|confirm|deny|"
+    r"allege|warn|argue|insist|confirm|deny|saying|adding|explaining|writing|noting|warning|claiming|insisting|"
+    r"arguing|stating|responding|replying|commenting|tweeting|"
     r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
     r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
 )
@@ -147,7 +148,7 @@ _STOP_START = (
     r"Yesterday|Today|Tomorrow|On|In|At|But|And|However|Meanwhile|Later|Then|Also|Earlier|Separately|"
     r"Still|Now|Last|This|That|When|While|After|Before|Speaking|Asked|Separately|Instead|Yet|So|Finally|If|"
     r"As|Although|Though|Because|Since|Unless|Even|Why|What|How|Where|Who|Does|Did|Do|Is|Are|Was|Were|Has|Had|"
-    r"Soon|Ultimately|Eventually|Recently|Initially|Previously|Indeed|Moreover|Furthermore|Additionally|"
+    r"According|Soon|Ultimately|Eventually|Recently|Initially|Previously|Indeed|Moreover|Furthermore|Additionally|"
     r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Again|Here|There|Back|Once|Only|Just|Even"
 )
 _NAME_TOKEN = r"(?:[A-Z][\w'’\-]*[a-z][\w'’\-]*|[A-Z]{2,}|[A-Z]\.)"
@@ -448,8 +449,30 @@ def _clean_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_HANDLE = r"(?:[Uu]ser|[Rr]edditor|[Cc]ommenter|[Tt]witter user|[Aa]ccount)\s+@?(?P<handle>[\w.-]*\w)"
+_HANDLE_RE = re.compile(rf"\b{_HANDLE}")
+_WITH_ING = re.compile(rf"\bwith\s+(?:{_HANDLE}|(?P<name>{NAME}))\s*$")
+_HANDLE_END = re.compile(rf"{_HANDLE}\s*$")
+
+
 def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution | None:
     pre = text[sent_start:verb_start]
+    participle = text[verb_start : verb_start + 20].split(" ")[0].endswith("ing")
+    if participle:
+        # "…, with Taliesen13 responding:": the participle's own subject
+        m_with = _WITH_ING.search(pre)
+        if m_with:
+            g = "handle" if m_with.group("handle") else "name"
+            s, e = sent_start + m_with.start(g), sent_start + m_with.end(g)
+            return Attribution(s, e, text[s:e], verb_start, verb_start, titled=g == "handle")
+        if not pre.rstrip().endswith(","):
+            return None  # "the man saying …" without a comma: not a report of speech
+        # "Lego sent a message …, explaining how …": the clause's subject
+        pre = pre.rstrip()[:-1] + " and "
+    m_handle = _HANDLE_END.search(pre)
+    if m_handle:  # "User fryd_ commented that …": a screen name is a person's name
+        s, e = sent_start + m_handle.start("handle"), sent_start + m_handle.end("handle")
+        return Attribution(s, e, text[s:e], verb_start, verb_start, titled=True)
     m_adv = _ADVERB_END.search(pre)
     if m_adv:
         pre = pre[: m_adv.start()]
@@ -679,6 +702,10 @@ def _person_mentions(article: Article, context: Context, atts: list[Attribution]
             if e - s < 2 or _inside_quote(text, sent.start, s):
                 continue
             found.append(Attribution(s, e, text[s:e], s, s, titled=titled))
+        for m in _HANDLE_RE.finditer(text, sent.start, sent.end):  # "user fryd_": a person by a screen name
+            if not _inside_quote(text, sent.start, m.start()):
+                hs, he = m.start("handle"), m.end("handle")
+                found.append(Attribution(hs, he, m.group("handle"), m.start(), m.start(), titled=True))
     surnames = {f.name.split()[-1] for f in found if len(f.name.split()) > 1}
     surnames |= {a.name.split()[-1] for a in atts if not a.descriptor and len(a.name.split()) > 1}
     keep = [f for f in found if f.titled or len(f.name.split()) > 1 or f.name in surnames]

@@ -205,14 +205,15 @@ def meets(r: dict[str, Any], target_p99_ms: float) -> bool:
 
 
 OPEN_HEADS = ("rate", "s", "requests", "served", "refused", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms",
-              "slowest answer ms", "healthz p99 ms", "load")
+              "slowest answer ms", "healthz p99 ms", "server cores", "load")
 
 
 def open_row(r: dict[str, Any]) -> list[str]:
     refused = ", ".join(f"{n} × {k}" for k, n in sorted(r["refused"].items())) or "0"
     errors = ", ".join(f"{n} × {k}" for k, n in sorted(r["errors"].items())) or "0"
     return [f"{r['rate']:g}", f"{r['seconds']:g}", str(r["requests"]), str(r["served"]), refused, errors,
-            *(str(r[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "slowest_answer_ms", "healthz_p99_ms")),
+            *(str(r[k]) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "slowest_answer_ms", "healthz_p99_ms",
+                                  "server_cores")),
             "{:.1f} / {:.1f}".format(*r["load"])]
 
 
@@ -263,16 +264,21 @@ def measure_open(base: str, articles: list[str], rate: float, args: argparse.Nam
     load_before = os.getloadavg()[0]
     t0, w0 = cpu_ticks(), worker_cpu(proc.pid)
     seconds = args.seconds if seconds is None else seconds
+    wall0 = time.perf_counter()
     r = asyncio.run(run_open(base, articles, rate, seconds, args.timeout, seed=args.seed))
+    wall = time.perf_counter() - wall0
     r["seconds"] = seconds
     t1, w1 = cpu_ticks(), worker_cpu(proc.pid)
     used = {pid: w1[pid] - w0.get(pid, 0) for pid in w1}
     total = sum(used.values())
+    # CPU the server's workers got, in cores (of os.cpu_count()): on a shared machine, how much it really had
+    r["server_cores"] = round(total / os.sysconf("SC_CLK_TCK") / wall, 2)
     r["steal_pct"] = round(100 * (t1[1] - t0[1]) / max(1, t1[0] - t0[0]), 1)
     r["worker_cpu_shares"] = sorted((round(v / total, 2) for v in used.values()), reverse=True) if total else []
     r["load"] = (load_before, os.getloadavg()[0])
     r["worker_rss_mb"] = worker_rss_mb(proc.pid)
-    print("| " + " | ".join(open_row(r)) + f" | steal {r['steal_pct']}% CPU shares {r['worker_cpu_shares']} "
+    print("| " + " | ".join(open_row(r)) + f" | server cores {r['server_cores']} steal {r['steal_pct']}% "
+          f"CPU shares {r['worker_cpu_shares']} "
           f"RSS MB {r['worker_rss_mb']}", flush=True)
     return r
 
@@ -288,8 +294,14 @@ def cpu_ticks() -> tuple[int, int]:
 
 
 def worker_cpu(server_pid: int) -> dict[int, int]:
-    """CPU jiffies (user + system) of each process whose parent is the server (its workers), Linux /proc."""
+    """CPU jiffies (user + system) of each process whose parent is the server (its workers), Linux /proc; the
+    server process itself when it has no workers (``--workers 1`` serves in-process)."""
     out: dict[int, int] = {}
+    try:
+        own = (Path(f"/proc/{server_pid}/stat")).read_text().rsplit(")", 1)[1].split()
+        out[server_pid] = int(own[11]) + int(own[12])
+    except (OSError, ValueError, IndexError):
+        pass
     for d in Path("/proc").glob("[0-9]*"):
         try:
             f = (d / "stat").read_text().rsplit(")", 1)[1].split()
@@ -300,6 +312,8 @@ def worker_cpu(server_pid: int) -> dict[int, int]:
             continue
         if "spawn_main" in cmdline and "resource_tracker" not in cmdline:  # workers, not multiprocessing's tracker
             out[int(d.name)] = int(f[11]) + int(f[12])
+    if len(out) > 1:
+        out.pop(server_pid, None)  # a supervisor: its workers do the work
     return out
 
 

@@ -247,7 +247,8 @@ _TITLE_BEFORE = re.compile(
 )
 _WORK_BEFORE = re.compile(
     r"\b(?:song|album|film|movie|book|novel|memoir|show|series|programme|program|musical|documentary|podcast|"
-    r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on)\s*$",
+    r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on)"
+    r"(?:\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s)?\s*$",
     re.I,
 )
 _TITLE_AFTER = re.compile(
@@ -277,6 +278,13 @@ def _title_case(body: str) -> bool:
     return all(w[:1].isupper() or w.lower() in _SMALL or w[:1].isdigit() for w in words)
 
 
+def _headline_case(line: str) -> bool:
+    """Most longer words of the line capitalised, as in a headline written in title case."""
+    unquoted = re.sub(r"[\"“”‘’'][^\"“”‘’']*[\"“”‘’']", " ", line)
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", unquoted) if len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def quote_kind(text: str, q: Quote, attributed: bool) -> str:
     """'speech', 'scare' (a short quoted term used as a label), 'title' (a work or programme: "Imagine", told
     "Meet the Press") or 'slogan' (the words "London is open", the slogan "…")."""
@@ -293,10 +301,15 @@ def quote_kind(text: str, q: Quote, attributed: bool) -> str:
     sentence_start = max(before.rfind(". "), before.rfind("\n"))
     starts_sentence = not before[sentence_start + 1 :].strip()
     core = body.strip(" ,;:")
-    if not starts_sentence and not re.search(r"[.!?]$", core) and _title_case(core):
+    line_start = text.rfind("\n", 0, opening) + 1
+    line_end = text.find("\n", close)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    # in a headline written in title case every quoted phrase looks like a title
+    if not starts_sentence and not re.search(r"[.!?]$", core) and _title_case(core) and not _headline_case(line):
         if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
             return "title"  # even in an attributed sentence: 'claimed the "Welcome To The Jungle" singer'
-        if not attributed and (_TITLE_BEFORE.search(before) or (core.startswith("The ") and " " in core)):
+        several = len(core.split()) > 1
+        if not attributed and several and (_TITLE_BEFORE.search(before) or core.startswith("The ")):
             return "title"
     if not attributed and len(words) <= 6 and _LABEL_AFTER.match(after):
         return "scare"

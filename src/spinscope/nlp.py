@@ -412,16 +412,20 @@ def gender_of(name: str) -> str | None:
         return "f"
     if _MALE.search(name):
         return "m"
+    given = _given_name(name)
+    return (first_names().get(given) or None) if given else None
+
+
+def _given_name(name: str) -> str | None:
+    """The first known given name before the surname ("Guitarist Jimmy Page" -> "Jimmy"), else None."""
     words = _TITLE_WORDS.sub("", name).split()
-    if len(words) > 1:
-        return first_names().get(words[0]) or None
-    return None
+    table = first_names()
+    return next((w for w in words[:-1] if w in table), None)
 
 
 def has_first_name(name: str) -> bool:
-    """Whether ``name`` opens with a known given name and has a surname after it ("Mark Oberholtzer")."""
-    words = _TITLE_WORDS.sub("", name).split()
-    return len(words) > 1 and words[0] in first_names()
+    """Whether ``name`` has a known given name before its surname ("Mark Oberholtzer", "Guitarist Jimmy Page")."""
+    return _given_name(name) is not None
 
 
 _TITLE_WORDS = re.compile(rf"^(?:(?:{TITLES})\.?\s+)+")
@@ -596,6 +600,10 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                         kind = m.lastgroup or "name"
                         s, e = v.end() + m.start(kind), _extend(text, v.end() + m.end(kind), sent.end)
                         role = None
+                        if kind == "name" and text[s:e].endswith(("’s", "'s")):  # "said Plant’s publicist"
+                            head = re.match(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}?(?i:{_PERSON_HEADS})\b", text[e : sent.end])
+                            if head:
+                                e, kind = e + head.end(), "desc"
                         named = re.match(rf"\s+({NAME})", text[e : sent.end]) if kind == "desc" else None
                         if m.re is _ROLE_NAME:
                             role = m.group("role").strip()

@@ -80,7 +80,7 @@ def technique_bars(rows: list[dict[str, Any]], *, title: str) -> str:
     techniques = [r["technique"] for r in rows]
     chart = alt.Chart(alt.Data(values=data), title=title, width=560).mark_bar().encode(
         x=alt.X("rate:Q", title="spans per 1,000 words"),
-        y=alt.Y("technique:N", sort="-x", title=None),
+        y=alt.Y("technique:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("technique:N", scale=_technique_scale(techniques), legend=None),
         tooltip=["technique:N", "rate:Q", "spans:Q"],
     )
@@ -92,7 +92,8 @@ def share_bars(rows: list[tuple[str, float]], *, title: str, axis: str, colour: 
 
     data = [{"label": label, "value": value} for label, value in rows]
     chart = alt.Chart(alt.Data(values=data), title=title, width=560).mark_bar(color=colour).encode(
-        x=alt.X("value:Q", title=axis, axis=alt.Axis(format="%")), y=alt.Y("label:N", sort="-x", title=None)
+        x=alt.X("value:Q", title=axis, axis=alt.Axis(format="%")),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
     )
     return _svg(chart)
 
@@ -159,9 +160,12 @@ def heatmap_chart(outlets: list[dict[str, Any]], techniques: list[str], *, title
         for o in outlets
         for t in techniques
     ]
-    base = alt.Chart(alt.Data(values=data), title=title).encode(
-        x=alt.X("technique:N", title=None, sort=[display_name(t) for t in techniques], axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("outlet:N", title=None, sort=[o["outlet"] for o in outlets]),
+    base = alt.Chart(
+        alt.Data(values=data), title=title, width=max(360, 56 * len(techniques)), height=max(60, 26 * len(outlets))
+    ).encode(
+        x=alt.X("technique:N", title=None, sort=[display_name(t) for t in techniques],
+                axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+        y=alt.Y("outlet:N", title=None, sort=[o["outlet"] for o in outlets], axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("rate:Q", title="per 1,000 words", scale=alt.Scale(scheme="oranges"))

@@ -311,3 +311,56 @@ def test_the_callers_deadline_and_cancel_event_end_a_fetch(servers: list[RawServ
     with pytest.raises(FetchError, match="cancelled"):
         fetch(url, opts, cancel=cancel)
     assert 0.9 < time.monotonic() - t0 < 1.8
+
+
+# ---------------------------------------------------------------------------- TLS to the pinned address
+
+
+def _self_signed(tmp_path: object, host: str) -> tuple[str, str]:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    d = Path(str(tmp_path))
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host}",
+         "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )
+    return str(cert), str(key)
+
+
+def test_tls_goes_to_the_checked_address_with_the_original_server_name(
+    servers: list[RawServer], tmp_path: object
+) -> None:
+    import ssl
+
+    cert, key = _self_signed(tmp_path, "news.example")
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    ctx.sni_callback = lambda sock, name, context: names.append(name)  # type: ignore[assignment,misc,return-value]
+
+    def serve(conn: socket.socket) -> None:
+        with ctx.wrap_socket(conn, server_side=True) as tls:
+            _read_request(tls)
+
+    server = RawServer("127.0.0.1", serve)
+    servers.append(server)
+    with pytest.raises(FetchError) as err:  # the test certificate is not trusted: the client checked it
+        fetch(f"https://news.example:{server.port}/", Options(extra=ONLY_127_0_0_1, fetch_timeout=5),
+              resolver=lambda host, port: ["127.0.0.1"])
+    assert "certificate" in str(err.value).lower()
+    assert names == ["news.example"] and server.connections == 1  # SNI of the URL, socket to the pinned IP
+
+
+def test_a_tls_server_that_never_finishes_the_handshake_is_cut_at_the_deadline(servers: list[RawServer]) -> None:
+    server = RawServer("127.0.0.1", silent)  # accepts, reads the ClientHello, never answers
+    servers.append(server)
+    t0 = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        fetch(f"https://127.0.0.1:{server.port}/", Options(allow_private=True, fetch_timeout=2))
+    assert time.monotonic() - t0 < 3

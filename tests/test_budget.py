@@ -135,3 +135,14 @@ def test_batch_record_past_its_budget_is_an_error_record(tmp_path: Path, workers
     assert "BudgetExceeded" in recs["huge"]["error"] and "time budget (0.5 s)" in recs["huge"]["error"]
     assert recs["huge"]["elapsed_ms"] < 1500
     assert time.monotonic() - t0 < 60
+
+
+def test_cli_refuses_a_text_over_the_character_limit_at_once(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    big = tmp_path / "book.txt"
+    big.write_text(long_article(8000), encoding="utf-8")  # ~666,000 characters, under the 5 MB byte cap
+    t0 = time.monotonic()
+    r = run_cli("analyze", str(big), "--format", "json")
+    assert r.code != 0 and "character limit" in r.stderr and "Traceback" not in r.stderr
+    assert time.monotonic() - t0 < 60  # refused before any analysis (the process start is most of it)

@@ -19,7 +19,8 @@ Config and defaults:
   (``spinscope.detectors.DEFAULT_DETECTORS`` that emit spans: lexical, rhetoric, techniques), so
   ``doc.spans`` holds the same spans as ``spinscope analyze`` (section-only detectors such as quotes or
   headline add nothing to ``doc.spans`` and are left out to save time).
-- ``min_score`` (0.0): drop spans scored below this.
+- ``min_score`` (null): drop spans scored below this; null keeps the analyzer's default threshold (the
+  one ``spinscope analyze`` uses).
 - ``span_key`` ("spinscope"): the ``doc.spans`` key.
 
 The component analyses ``doc.text`` with a spinscope Analyzer (built once per component, models load on
@@ -54,7 +55,9 @@ for _name in ("spinscope_score", "spinscope_explanation", "spinscope_detector"):
 
 
 class SpinscopeComponent:
-    def __init__(self, nlp: Language, name: str, detectors: list[str], min_score: float, span_key: str) -> None:
+    def __init__(
+        self, nlp: Language, name: str, detectors: list[str], min_score: float | None, span_key: str
+    ) -> None:
         from spinscope.analyzer import Analyzer
         from spinscope.config import Options
         from spinscope.detectors import REGISTRY
@@ -64,7 +67,8 @@ class SpinscopeComponent:
             raise ValueError(f"unknown spinscope detector(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
         self.name = name
         self.span_key = span_key
-        self.analyzer = Analyzer(Options(detectors=tuple(detectors), min_score=min_score))
+        threshold = {} if min_score is None else {"min_score": min_score}
+        self.analyzer = Analyzer(Options(detectors=tuple(detectors), **threshold))  # type: ignore[arg-type]
 
     def __call__(self, doc: Doc) -> Doc:
         from spinscope.ingest import article_from_text
@@ -92,8 +96,8 @@ class SpinscopeComponent:
 
 @Language.factory(
     "spinscope",
-    default_config={"detectors": SPAN_DETECTORS, "min_score": 0.0, "span_key": SPAN_KEY},
+    default_config={"detectors": SPAN_DETECTORS, "min_score": None, "span_key": SPAN_KEY},
 )
-def make_spinscope(nlp: Language, name: str, detectors: list[str], min_score: float,
+def make_spinscope(nlp: Language, name: str, detectors: list[str], min_score: float | None,
                    span_key: str) -> SpinscopeComponent:
     return SpinscopeComponent(nlp, name, detectors, min_score, span_key)

@@ -24,7 +24,7 @@ def build_options(
     allow_private: bool = False,
     resolve: list[str] | None = None,
     detectors: str | None = None,
-    min_score: float = 0.0,
+    min_score: float | None = None,
     outlet_overrides: Path | None = None,
     any_language: bool = False,
     max_mb: float = 5.0,
@@ -37,10 +37,11 @@ def build_options(
     for item in resolve or []:
         if ":" not in item:
             fail(f"--resolve wants HOST:ADDRESS, got {item!r}")
+    threshold = {} if min_score is None else {"min_score": min_score}  # unset: the analyzer's default threshold
     return Options(
+        **threshold,  # type: ignore[arg-type]
         detectors=names,
         allow_private=allow_private,
-        min_score=min_score,
         outlet_overrides=outlet_overrides,
         require_english=not any_language,
         max_bytes=int(max_mb * 1_000_000),
@@ -86,7 +87,10 @@ def analyze(
     detectors: Annotated[
         str | None, typer.Option(metavar="NAMES", help="Comma-separated detectors to run (default: all).")
     ] = None,
-    min_score: Annotated[float, typer.Option(metavar="SCORE", help="Drop spans scored below this.")] = 0.0,
+    min_score: Annotated[
+        float | None,
+        typer.Option(metavar="SCORE", help="Drop findings scored below this (default: the calibrated threshold)."),
+    ] = None,
     outlet_overrides: Annotated[
         Path | None, typer.Option(metavar="FILE", help="TOML or CSV file adding or correcting outlet ratings.")
     ] = None,

@@ -131,3 +131,26 @@ def test_pipe_analyses_many_texts_in_order() -> None:
     assert reports[0].spans and reports[0].spans == analyzer.analyze_article(analyzer.load(ARTICLE)).spans
     with pytest.raises(spinscope.InputError):
         list(analyzer.pipe(["   "]))
+
+
+def test_typed_sections_mirror_the_report_dicts() -> None:
+    from importlib import resources
+
+    from spinscope.sections import HeadlineCheck, OutletProfile
+
+    text = resources.files("spinscope").joinpath("resources/examples/example.txt").read_text("utf-8")
+    report = spinscope.analyze(text=text, outlet="reuters.com")
+    typed = report.typed
+    assert len(typed.quotes) == len(report.quotes) and len(typed.sources) == len(report.sources)
+    for q, d in zip(typed.quotes, report.quotes, strict=True):
+        assert (q.start, q.end, q.kind) == (d["start"], d["end"], d["kind"])
+        assert report.text[q.start : q.end].strip("\"“” ") or q.text
+    for s, d in zip(typed.sources, report.sources, strict=True):
+        assert s.name == d["name"] and s.anonymous == bool(d.get("anonymous"))
+        assert all(report.text[m.start : m.end] for m in s.mentions)
+    assert [c.rank for c in typed.claims] == [c.get("rank") for c in report.claims]
+    assert isinstance(typed.headline, HeadlineCheck) and typed.headline.stance == report.headline["stance"]["label"]
+    assert typed.headline.unsupported_terms == tuple(u["term"] for u in report.headline["unsupported_terms"])
+    assert isinstance(typed.outlet, OutletProfile) and typed.outlet.rated and typed.outlet.name == "Reuters"
+    plain = spinscope.analyze(text=ARTICLE, options=spinscope.Options(detectors=("lexical",)))
+    assert plain.typed.headline is None and plain.typed.outlet.domain is None and plain.typed.quotes == ()

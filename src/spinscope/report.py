@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.article import Article, Metadata
 from spinscope.spans import Region, Span
+
+if TYPE_CHECKING:
+    from spinscope.sections import Sections
 
 SCHEMA = "spinscope/1"
 
@@ -103,3 +106,10 @@ class Report:
     @property
     def meta(self) -> Metadata:
         return Metadata(**{k: v for k, v in self.metadata.items() if k in Metadata.__slots__})
+
+    @property
+    def typed(self) -> Sections:
+        """The quotes, sources, claims, headline check and outlet as typed read-only objects (spinscope.sections)."""
+        from spinscope.sections import sections_of
+
+        return sections_of(self)

@@ -146,3 +146,13 @@ def test_cli_refuses_a_text_over_the_character_limit_at_once(tmp_path: Path) -> 
     r = run_cli("analyze", str(big), "--format", "json")
     assert r.code != 0 and "character limit" in r.stderr and "Traceback" not in r.stderr
     assert time.monotonic() - t0 < 60  # refused before any analysis (the process start is most of it)
+
+
+def test_budgets_do_not_nest_in_the_main_thread() -> None:
+    with Budget(seconds=5):
+        with pytest.raises(RuntimeError, match="do not nest"):
+            with Budget(seconds=1):
+                pass
+    with Budget(seconds=0.05):  # the outer one left everything as it found it
+        pass
+    time.sleep(0.1)

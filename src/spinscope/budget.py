@@ -57,7 +57,8 @@ def rss_mb() -> float:
 
 class Budget:
     """Context manager: the work inside it ends within ``seconds`` and below ``memory_mb`` of process RSS,
-    or raises ``BudgetExceeded``. ``None`` leaves that part unlimited. One thread, not nested."""
+    or raises ``BudgetExceeded``. ``None`` leaves that part unlimited. It guards the thread that enters it;
+    in the main thread budgets do not nest (the interval timer is one per process): RuntimeError."""
 
     def __init__(self, seconds: float | None = None, memory_mb: float | None = None) -> None:
         if seconds is not None and seconds <= 0:
@@ -94,6 +95,9 @@ class Budget:
         self._t0 = time.monotonic()
         self._active = True
         if self._main:
+            current = signal.getsignal(signal.SIGALRM)
+            if getattr(current, "__self__", None).__class__ is Budget:
+                raise RuntimeError("a Budget is already active in the main thread: budgets do not nest")
             self._saved_handler = signal.signal(signal.SIGALRM, self._on_signal)
             if self.seconds is not None:  # the kernel's timer: it fires even while C code holds the GIL
                 signal.setitimer(signal.ITIMER_REAL, self.seconds)

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from spinscope.render.common import reasons
+from spinscope.spans import Span
 from spinscope.techniques import catalogue
 from spinscope.web.server import serve_in_thread
 from spinscope.web.settings import WebSettings
@@ -159,14 +161,18 @@ def test_paste_highlight_explain_toggle_export(context: Any, server: str, tmp_pa
     idx = min(int(i) for i in (first.get_attribute("data-spans") or "").split(","))
     shown = [report["spans"][int(i)] for i in (first.get_attribute("data-spans") or "").split(",")]
     assert any(catalogue()[s["technique"]].definition in details for s in shown if s["technique"] in catalogue())
-    assert any(s["explanation"] in details for s in shown)
+    assert any(all(r in details for r in reasons(Span.from_dict(s))) for s in shown)
+    for s in shown:  # the definition is shown once, not again inside the reasons
+        if s["technique"] in catalogue():
+            assert details.count(catalogue()[s["technique"]].definition) == 1
     assert "Score" in details and str(round(report["spans"][idx]["score"] * 100)) in details
 
     # Hover explains too.
     last = page.locator("#article mark.hl[tabindex='0']").last
     last.hover()
     hovered = [report["spans"][int(i)] for i in (last.get_attribute("data-spans") or "").split(",")]
-    assert any(s["explanation"] in page.locator("#details-body").inner_text() for s in hovered)
+    hover_text = page.locator("#details-body").inner_text()
+    assert any(all(r in hover_text for r in reasons(Span.from_dict(s))) for s in hovered)
 
     # Keyboard: Tab from the last legend button lands on a highlight; Enter explains it.
     page.focus("#hide-all")

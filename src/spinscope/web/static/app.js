@@ -351,6 +351,21 @@
     renderDetails(idx);
   }
 
+  /* Why a span was marked, one reason per layer (a finding merged from several layers says "… Also from
+     the <layer>: …"), without the technique's definition, which the panel shows once. As
+     spinscope.render.common.reasons does for the terminal and HTML reports. */
+  function reasons(s, definition) {
+    const out = [];
+    for (const line of String(s.explanation || "").replace(/ \| /g, "\n").split("\n")) {
+      for (let part of line.split(/\s+(?=Also from the [^:]{1,40}: )/)) {
+        if (definition) part = part.split(definition).join("");
+        part = part.replace(/\s+/g, " ").trim();
+        if (part && !out.includes(part)) out.push(part);
+      }
+    }
+    return out;
+  }
+
   function renderDetails(indexes) {
     const box = $("details-body");
     clear(box);
@@ -368,10 +383,12 @@
         el("blockquote", {}, s.text || state.report.text.slice(s.start, s.end)));
       const dl = el("dl", {});
       dl.append(el("dt", {}, "Score"), el("dd", {}, Math.round(s.score * 100) + " / 100"));
-      if (s.explanation) dl.append(el("dt", {}, "Why"), el("dd", {}, s.explanation));
+      const why = reasons(s, t.definition);
+      if (why.length === 1) dl.append(el("dt", {}, "Why"), el("dd", {}, why[0]));
+      else if (why.length > 1) dl.append(el("dt", {}, "Why"), el("dd", {}, el("ul", { class: "reasons" }, ...why.map((r) => el("li", {}, r)))));
       if (t.definition) dl.append(el("dt", {}, "Definition"), el("dd", {}, t.definition));
       if (!t.ptc && state.techniques.has(s.technique)) dl.append(el("dt", {}, "Note"), el("dd", {}, "Not one of the 14 PTC techniques."));
-      if (s.detector) dl.append(el("dt", {}, "Found by"), el("dd", {}, s.detector));
+      if (s.detector) dl.append(el("dt", {}, "Found by"), el("dd", {}, s.detector.split("+").join(" + ")));
       item.append(dl);
       box.append(item);
     }

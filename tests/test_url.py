@@ -364,3 +364,12 @@ def test_a_tls_server_that_never_finishes_the_handshake_is_cut_at_the_deadline(s
     with pytest.raises(FetchError, match="timed out"):
         fetch(f"https://127.0.0.1:{server.port}/", Options(allow_private=True, fetch_timeout=2))
     assert time.monotonic() - t0 < 3
+
+
+def test_the_next_checked_address_is_tried_when_one_refuses(servers: list[RawServer]) -> None:
+    server = page_server("127.0.0.1", PUBLIC_PAGE)
+    servers.append(server)
+    answers = lambda host, port: ["127.0.0.3", "127.0.0.1"]  # noqa: E731 - nothing listens on 127.0.0.3
+    a = read_url(f"http://news.example:{server.port}/a", Options(extra={"allow_networks": "127.0.0.0/8"}),
+                 resolver=answers)
+    assert "Council Rejects Harbour Lease" in a.text and server.connections == 1

@@ -7,8 +7,9 @@ checks the very address it connects to.
   down when it passes, so a server that sends one byte every two seconds (or nothing at all) cannot
   keep a fetch alive. A ``cancel`` event stops a fetch within a quarter of a second.
 * **Resolve once, connect to what was checked.** Each hop's host is resolved once; *every* address of
-  the answer is checked, and the connection goes to the first of those very addresses (the URL keeps
-  its host name, so the Host header and TLS SNI/certificate check are the original ones). A DNS server
+  the answer is checked, and the connection goes to those very addresses, in order (the URL keeps
+  its host name, so the Host header and TLS SNI/certificate check are the original ones; the next checked
+  address is tried when one refuses the connection). A DNS server
   that answers a public address for the check and 127.0.0.1 for the connection (DNS rebinding) gets
   nowhere: there is no second lookup.
 * **Non-public addresses refused** unless ``Options.allow_private``: anything Python does not call
@@ -246,10 +247,11 @@ def _shutdown(sock: socket.socket | None) -> None:
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
-    """Connects to one already-checked IP address, whatever host name the URL carries."""
+    """Connects to the already-checked addresses (in the resolver's order, the next one when a connection
+    is refused or unreachable), whatever host name the URL carries."""
 
-    def __init__(self, ip: str, deadline: _Deadline) -> None:
-        self.ip = ip
+    def __init__(self, ips: list[str], deadline: _Deadline) -> None:
+        self.ips = ips
         self.deadline = deadline
         self.sync = httpcore.SyncBackend()
 
@@ -261,14 +263,19 @@ class _PinnedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        self.deadline.check()
-        left = self.deadline.left() if timeout is None else min(timeout, self.deadline.left())
-        try:
-            inner = self.sync.connect_tcp(self.ip, port, max(0.001, left), local_address, socket_options)
-        except (httpcore.ConnectTimeout, httpcore.ConnectError):
+        error: Exception | None = None
+        for ip in self.ips:
             self.deadline.check()
-            raise
-        return _Stream(inner, self.deadline)
+            left = self.deadline.left() if timeout is None else min(timeout, self.deadline.left())
+            try:
+                inner = self.sync.connect_tcp(ip, port, max(0.001, left), local_address, socket_options)
+            except (httpcore.ConnectTimeout, httpcore.ConnectError) as exc:
+                error = exc
+                continue
+            return _Stream(inner, self.deadline)
+        self.deadline.check()
+        assert error is not None  # noqa: S101 - ips is never empty
+        raise error
 
 
 class _PinnedTransport(httpx.HTTPTransport):
@@ -312,9 +319,9 @@ def fetch(
             raise FetchError(f"bad port in URL: {current}") from None
         host = parts.hostname
         what = host if hop == 0 else f"the redirect target of {url}"  # the server chose it: not echoed
-        ip = _resolve_and_check(host, port, options, overrides, resolve, clock, what)
+        ips = _resolve_and_check(host, port, options, overrides, resolve, clock, what)
         clock.url = current
-        transport = _PinnedTransport(_PinnedBackend(ip, clock))
+        transport = _PinnedTransport(_PinnedBackend(ips, clock))
         with httpx.Client(
             transport=transport, timeout=None, follow_redirects=False, headers=headers, trust_env=False
         ) as client:
@@ -343,8 +350,8 @@ def _resolve_and_check(
     resolve: Resolver,
     clock: _Deadline,
     what: str,
-) -> str:
-    """The one address this hop connects to, after every address of the answer passed the guard."""
+) -> list[str]:
+    """The addresses this hop may connect to: the whole answer, once every address passed the guard."""
     try:
         literal = parse_ip(host)
     except ValueError:
@@ -364,7 +371,7 @@ def _resolve_and_check(
         check_addresses(addresses, options, what=what)
     except ValueError:
         raise FetchError(f"cannot resolve host {host!r}: not an IP address in the answer") from None
-    return addresses[0]
+    return addresses
 
 
 def _read_body(resp: httpx.Response, url: str, options: Options, clock: _Deadline) -> Fetched:

@@ -252,11 +252,18 @@ _ROLE_LIKE = re.compile(
 # a cue word used as a noun: "a thousand calls", "the reports", "phone calls", "his claims"
 _NOUN_USE = re.compile(
     r"\b(?i:a|an|the|his|her|its|their|our|my|your|these|those|hundreds?|thousands?|millions?|dozens?|numerous|"
-    r"phone|media|news|false|recent|unconfirmed|such|\d[\d,]*)\s+$|"
+    r"phone|media|news|false|recent|unconfirmed|such|\d(?:[\d,]*\d)?)\s+$|"
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)\s+$"
 )
-_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$")
+_SAID_IN = re.compile(r"\b(?:said|says|told|tells|added|wrote|writes|asked)\b")
+_PASSIVE = re.compile(
+    r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$"
+    # a modal or "to" before the verb: what someone would say, not what they said ("the display would
+    # show", "she couldn't say whether", "wants to say")
+    r"|\b(?:would|could|will|may|might|can|should|must|to|couldn['’]t|wouldn['’]t|can['’]t|won['’]t|cannot)"
+    r"\s+(?:not\s+)?(?:\w+ly\s+)?$"
+)
 _DETERMINER = re.compile(r"The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|Your")
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
 # "Yvette Cooper, who leads a group that includes Oliver Letwin, said": a relative clause between the
@@ -628,6 +635,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                     att = _subject_before(text, sent.start, v.start())
                     if att is not None:
                         att.verb_start, att.verb_end = v.start(), v.end()
+            if att is not None and att.descriptor and _SAID_IN.search(att.name):
+                att = None  # "A spokeswoman … said she couldn't": a subject never holds a cue of its own
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
     mentions = _person_mentions(article, context, out)

@@ -10,7 +10,7 @@ import pytest
 
 from spinscope.schema import validate_report
 
-from .conftest import FIXTURES, Route, Server, run_cli
+from .conftest import FIXTURES, REPO, Route, Server, run_cli
 
 
 def test_example_runs_and_prints_a_readable_report() -> None:
@@ -364,3 +364,17 @@ def test_predict_ptc_shows_progress(data_dir: Path, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "predicting si" in proc.stderr and "2/2" in proc.stderr and out.read_text().strip()
+
+
+def test_spinner_for_long_steps_without_counts() -> None:
+    """eval fnc1 / eval clickbait score in vectorised batches: a spinner with the elapsed time shows they run."""
+    import subprocess
+    import sys
+
+    code = "import time\nfrom spinscope.cli.app import working\nwith working('scoring pairs'):\n    time.sleep(0.3)\n"
+    for setting, shown in (("1", True), ("", False)):
+        env = {**os.environ, "SPINSCOPE_PROGRESS": setting}
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0 and ("scoring pairs" in proc.stderr) is shown, proc.stderr
+    headline_cli = (REPO / "src" / "spinscope" / "cli" / "cmd_headline.py").read_text(encoding="utf-8")
+    assert 'working("scoring the FNC-1 pairs")' in headline_cli and 'working("scoring the clickbait' in headline_cli

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sized
+from contextlib import contextmanager
 from functools import wraps
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -91,6 +92,25 @@ def progress(items: Iterable[T], *, total: int | None = None, label: str = "work
         for item in items:
             yield item
             bar.advance(task)
+
+
+@contextmanager
+def working(label: str) -> Iterator[None]:
+    """A spinner with the elapsed time on standard error while a long step without countable items runs
+    (model scoring in batches); a terminal only, like ``progress``."""
+    import os
+
+    setting = os.environ.get("SPINSCOPE_PROGRESS", "")
+    if setting == "0" or (setting != "1" and not sys.stderr.isatty()):
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True, force_terminal=setting == "1" or None), transient=True) as bar:
+        bar.add_task(label, total=None)
+        yield
 
 
 def _len(items: object) -> int | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from spinscope.cli.app import eval_app, fail, one_line_errors, predict_app, train_app, warn
+from spinscope.cli.app import eval_app, fail, one_line_errors, predict_app, train_app, warn, working
 
 DATA = Path("../shared/data")
 SPLIT_HELP = "auto | validation | all (auto: the validation split when given the training files, else all)."
@@ -47,7 +47,8 @@ def eval_clickbait(
     if split == "auto":
         on_train = (data / "clickbait_data.gz").is_file() and _trained_on("clickbait", data / "clickbait_data.gz")
         split = "validation" if on_train else "all"
-    result = evaluate(data, ptc_dir=ptc if ptc.is_dir() else None, validation_only=split == "validation")
+    with working("scoring the clickbait headlines"):
+        result = evaluate(data, ptc_dir=ptc if ptc.is_dir() else None, validation_only=split == "validation")
     if as_json:
         print(json.dumps(result, indent=2))
         return
@@ -134,7 +135,8 @@ def eval_fnc1(
             "the bundled stance model learnt every FNC-1 training pair: these figures are inflated "
             "(its topic-disjoint validation figures are in models/stance/card.json)"
         )
-    result = evaluate(bodies, stances)
+    with working("scoring the FNC-1 pairs"):
+        result = evaluate(bodies, stances)
     print(json.dumps(result, indent=2) if as_json else _fnc_table(result))
 
 

@@ -13,7 +13,7 @@ from spinscope.cli.app import eval_app, fail, one_line_errors, warn
 @eval_app.command("sourcing")
 @one_line_errors
 def eval_sourcing(
-    gold: Path = typer.Option(Path("tests/data/sourcing"), "--gold", help="Folder with tune/, report/ and report2/ gold files."),
+    gold: Path = typer.Option(Path("tests/data/sourcing"), "--gold", help="Folder of tune/, report/, report2/ gold."),
     data: Path = typer.Option(Path("../shared/data"), "--data", help="The shared data folder (FNC-1 and PTC texts)."),
     part: str = typer.Option("report", "--part", help="Which gold part to score: report, report2, tune or all."),
     bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Resamples of the articles for 95% intervals."),

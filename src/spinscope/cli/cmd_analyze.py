@@ -49,7 +49,7 @@ def build_options(
     )
 
 
-@app.command()
+@app.command(short_help="Analyse one article and explain how it persuades.")
 @one_line_errors
 def analyze(
     source: Annotated[

@@ -12,7 +12,7 @@ import typer
 from spinscope.cli.app import app, fail, one_line_errors
 
 
-@app.command()
+@app.command(short_help="Compare two articles on the same story, side by side.")
 @one_line_errors
 def compare(
     first: Annotated[str | None, typer.Argument(metavar="A", help="A .txt/.html file, an http(s) URL or '-'.")] = None,

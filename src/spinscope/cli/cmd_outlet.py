@@ -11,7 +11,7 @@ import typer
 from spinscope.cli.app import app, one_line_errors
 
 
-@app.command()
+@app.command(short_help="An outlet's factuality, bias and labels, with sources.")
 @one_line_errors
 def outlet(
     domain_or_url: Annotated[str, typer.Argument(help='A domain (cnn.com), a URL, or an outlet name ("the BBC").')],

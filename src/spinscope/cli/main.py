@@ -28,7 +28,7 @@ def build_app() -> object:
 
 def run() -> None:
     build_app()
-    app()
+    app(prog_name="spinscope")  # also when started as `python -m spinscope`
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ def test_gold_set_is_independent_and_well_formed(data_dir: Path) -> None:
     kinds = {q["kind"] for a in tune + report for q in a.quotes}
     assert kinds == {"speech", "scare", "title", "slogan"}
     assert sum(len(a.quotes) for a in report) >= 80
+    report2, missing2 = load_gold(GOLD, data_dir, "report2")
+    assert not missing2 and len(report2) >= 10
+    assert not {a.id for a in report2} & {a.id for a in tune + report}
 
 
 def test_cli_eval_sourcing(data_dir: Path) -> None:

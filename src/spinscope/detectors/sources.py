@@ -374,12 +374,15 @@ class SourcesDetector(Detector):
                 src["attributed"].append({"start": start, "end": end})
 
         attributed_sents: set[tuple[int, int]] = set()
+        by_span: dict[tuple[int, int], Attribution] = {}  # the first cue with each subject span
+        for b in attributions:
+            by_span.setdefault((b.start, b.end), b)
         for att in attributions:
             if is_pronoun(att.name) and att.antecedent is None:
                 continue
             if att.antecedent is not None:
                 a_name, a_s, a_e = att.antecedent
-                base = next((b for b in attributions if b.start == a_s and b.end == a_e), None)
+                base = by_span.get((a_s, a_e))
                 kind = classify(base, outlet_names, surnames) if base else "person"
                 src = add(a_name, kind, (a_s, a_e))
                 add(a_name, kind, (att.start, att.end))

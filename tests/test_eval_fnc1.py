@@ -142,4 +142,42 @@ def test_predict_cli_reads_the_official_layout(tmp_path: Path) -> None:
     assert len(rows) == 8 and {r["Stance"] for r in rows} <= {"agree", "disagree", "discuss", "unrelated"}
     # the four unrelated pairs pair a headline with another story's body
     gold = read_stances(OFFICIAL / "competition_test_stances.csv")
-    assert [r["Stance"] for r, g in zip(rows, gold) if g[2] == "unrelated"] == ["unrelated"] * 4
+    assert [r["Stance"] for r, g in zip(rows, gold, strict=True) if g[2] == "unrelated"] == ["unrelated"] * 4
+
+
+def test_text_classifier_round_trip(tmp_path: Path) -> None:
+    """The stacked text classifier saved as hashed float16 weights gives scikit-learn's probabilities."""
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    import numpy as np
+    import scipy.sparse as sp
+
+    from spinscope.evaluation.fnc1 import TEXT_BITS, TEXT_HEADLINE_SCALE, TextStance, claim_window, text_blocks
+    from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear, tfidf
+
+    cover = np.array([0.1, 0.9, 0.0, 0.0, 0.8])
+    sentences = ["a", "b", "c", "d", "e"]
+    assert claim_window(sentences, cover) == "a b c d e"  # best three (b, e, a) and their neighbours
+    assert claim_window(sentences[:1], cover[:1]) == "a"
+    texts = [
+        ("The video is a hoax, officials said", "Shark swims in street", 1),
+        ("Officials confirmed the report on Monday", "Bridge to close", 0),
+        ("It is unclear whether the claim is true, reports say", "Singer dies", 2),
+    ] * 4
+    blocks = [text_blocks(h, w) for w, h, _ in texts]
+    y = np.array([c for _, _, c in texts])
+    idf = fit_idf(blocks)
+    rows = [tfidf(b, idf, (1.0, TEXT_HEADLINE_SCALE)) for b in blocks]
+    x = sp.csr_matrix(
+        (
+            [v for r in rows for v in r.values()],
+            ([i for i, r in enumerate(rows) for _ in r], [k for r in rows for k in r]),
+        ),
+        shape=(len(rows), 1 << TEXT_BITS),
+    )
+    model = linear_model.LogisticRegression(max_iter=1000).fit(x, y)
+    save_sparse_linear(
+        tmp_path / "text.npz", idf, model.coef_.T.astype(np.float32), bias=model.intercept_.astype(np.float32)
+    )
+    text = TextStance(tmp_path / "text.npz")
+    for i in range(3):
+        assert np.abs(text.proba(blocks[i]) - model.predict_proba(x[i])[0]).max() < 2e-3  # float16 weights

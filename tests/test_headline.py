@@ -48,9 +48,7 @@ def test_headline_section(detector: HeadlineDetector) -> None:
     cues = {c["cue"]: article.text[c["start"] : c["end"]] for c in h["clickbait"]["cues"]}
     assert cues["teaser"] == "You Won't Believe" and cues["second_person"] == "You"
     st = h["stance"]
-    # related to the body; the model calls this teaser headline 'disagree' (p 0.50 after the class scale),
-    # a known weakness with clickbait phrasing ("Won't Believe"), see docs/performance/headline.md
-    assert st["label"] != "unrelated" and st["probabilities"]["unrelated"] < 0.01
+    assert st["label"] in ("agree", "discuss")
     assert abs(sum(st["probabilities"].values()) - 1) < 1e-3
     assert st["evidence"], "the first body sentence restates the headline"
     first = st["evidence"][0]

@@ -441,9 +441,53 @@ def pair_features(
 
 
 # ------------------------------------------------------------------------------------------- model
+# The text classifier stacked under the trees: hashed TF-IDF word 1-2-grams of the body sentences around
+# the claim (the three that cover the headline best and their neighbours) and of the headline, a
+# logistic regression over agree/disagree/discuss; its three probabilities are features of the trees.
+TEXT_BITS = 18
+TEXT_HEADLINE_SCALE = 0.5
+N_TEXT = 3
+
+
+def claim_window(sentences: Sequence[str], cover: np.ndarray, k: int = 3) -> str:
+    """The ``k`` body sentences covering the headline best and their neighbours, in body order."""
+    top = [int(i) for i in np.argsort(-cover, kind="stable")[:k]] if len(sentences) else []
+    rows = sorted({j for i in top for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
+    return " ".join(sentences[j] for j in rows)
+
+
+def text_blocks(headline: str, window: str) -> list[dict[int, float]]:
+    """Hashed word 1-2-gram counts of the claim window and of the headline (two blocks)."""
+    from spinscope.inference.hashed_tfidf import WORD, count, word_grams
+
+    return [
+        count(word_grams(WORD.findall(window.lower()), 2, "b:"), TEXT_BITS),
+        count(word_grams(WORD.findall(headline.lower()), 2, "h:"), TEXT_BITS),
+    ]
+
+
+class TextStance:
+    """The stacked text classifier (``text.npz``): agree/disagree/discuss probabilities of a pair."""
+
+    def __init__(self, path: Path) -> None:
+        from spinscope.inference.hashed_tfidf import SparseLinear
+
+        self.linear = SparseLinear(path, TEXT_BITS)
+        if "bias" not in self.linear.extra or self.linear.w.shape[1] != N_TEXT:
+            raise ModelError(f"{path}: expected {N_TEXT} classes and a bias")
+        self.bias = self.linear.extra["bias"].astype(np.float32)
+
+    def proba(self, blocks: Sequence[dict[int, float]]) -> np.ndarray:
+        z = self.linear.score(blocks, (1.0, TEXT_HEADLINE_SCALE)) + self.bias
+        e = np.exp(z - z.max())
+        out: np.ndarray = (e / e.sum()).astype(np.float32)
+        return out
+
+
 class StanceModel:
     """Gradient-boosted trees (numpy inference, ``spinscope.inference.trees``) over ``pair_features``
-    scalars and ``lexical_features``; trees and IDF table in ``resources/models/stance``."""
+    scalars, ``lexical_features`` and the stacked text classifier's probabilities; trees, text
+    classifier and IDF table in ``resources/models/stance``."""
 
     def __init__(self, model_dir: Path | str | None = None) -> None:
         from spinscope.inference.trees import TreeEnsemble
@@ -451,6 +495,7 @@ class StanceModel:
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
         path = self.model_dir / "weights.npz"
         vocab = self.model_dir / "idf.json"
+        text = self.model_dir / "text.npz"
         if not path.is_file() or not vocab.is_file():
             raise ModelError(f"stance model missing in {self.model_dir} (run spinscope train stance)")
         try:
@@ -463,8 +508,11 @@ class StanceModel:
             self.default_idf = float(table["default_idf"])
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"stance model in {self.model_dir} is corrupt: {exc}") from exc
-        if int(self.trees.feature.max(initial=0)) >= N_FEATURES:
-            raise ModelError(f"stance model in {self.model_dir} expects more than {N_FEATURES} features")
+        # trees trained without the stacked text classifier read only the first N_BASE features
+        self.text = TextStance(text) if text.is_file() else None
+        n_features = N_BASE if self.text is None else N_FEATURES
+        if int(self.trees.feature.max(initial=0)) >= n_features:
+            raise ModelError(f"stance model in {self.model_dir} expects more than {n_features} features")
 
     def select(self, headline: str, stems: Sequence[Sequence[str]]) -> list[int]:
         """Indices of the body sentences to embed for ``headline`` (see ``select_sentences``)."""
@@ -473,7 +521,11 @@ class StanceModel:
     def features(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Feature row, the headline's cosine to each embedded (selected) body sentence, and each body
         sentence's coverage of the headline's words."""
-        return stance_features(headline, h_emb, body, self.idf, self.default_idf)
+        row, sims, cover = stance_features(headline, h_emb, body, self.idf, self.default_idf)
+        if self.text is None:
+            return row, sims, cover
+        blocks = text_blocks(headline, claim_window(body.sentences, cover))
+        return np.concatenate([row, self.text.proba(blocks)]), sims, cover
 
     def pair_row(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> np.ndarray:
         """Features of a pair whose body was embedded in full (evaluation, training): restricted first
@@ -487,14 +539,16 @@ class StanceModel:
         return out
 
 
-N_FEATURES = N_SCALAR + N_LEXICAL
+N_BASE = N_SCALAR + N_LEXICAL
+N_FEATURES = N_BASE + N_TEXT
 
 
 def stance_features(
     headline: str, h_emb: np.ndarray, body: BodyInfo, idf: dict[str, float], default_idf: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's input row (``pair_features`` scalars, then ``lexical_features``), the cosine to each
-    embedded sentence and each sentence's coverage of the headline."""
+    """The trees' input row without the text classifier (``pair_features`` scalars, then
+    ``lexical_features``), the cosine to each embedded sentence and each sentence's coverage of the
+    headline."""
     scalars, sims = pair_features(headline, h_emb, body, idf, default_idf)
     lexical, cover = lexical_features(headline, body.sentences, body.stems, idf, default_idf)
     return np.concatenate([scalars, lexical]), sims, cover

@@ -335,8 +335,50 @@ def _best_class_scale(prob: np.ndarray, y: np.ndarray, figures: Any) -> tuple[np
     return best[1], best[0], best[2]
 
 
+TEXT_MIN_DF = 3
+
+
+def _text_matrix(blocks: list[list[dict[int, float]]], idf: dict[int, float]) -> Any:
+    import scipy.sparse as sp
+
+    from spinscope.evaluation.fnc1 import TEXT_BITS, TEXT_HEADLINE_SCALE
+    from spinscope.inference.hashed_tfidf import tfidf
+
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, b in enumerate(blocks):
+        for k, v in tfidf(b, idf, (1.0, TEXT_HEADLINE_SCALE)).items():
+            rows.append(i)
+            cols.append(k)
+            vals.append(v)
+    return sp.csr_matrix((vals, (rows, cols)), shape=(len(blocks), 1 << TEXT_BITS), dtype=np.float64)
+
+
+def _fit_text(matrix: Any, y: np.ndarray, rows: np.ndarray, seed: int) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced", random_state=seed)
+    return model.fit(matrix[rows], y[rows])
+
+
 def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
-    from spinscope.evaluation.fnc1 import LABELS, N_FEATURES, StanceModel, bootstrap, read_bodies, read_stances, score
+    from spinscope.evaluation.fnc1 import (
+        LABELS,
+        N_FEATURES,
+        N_TEXT,
+        TEXT_HEADLINE_SCALE,
+        StanceModel,
+        bootstrap,
+        claim_window,
+        focus,
+        read_bodies,
+        read_stances,
+        score,
+        stance_features,
+        text_blocks,
+    )
+    from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear
     from spinscope.inference.trees import TreeEnsemble, export_hist_gbm
 
     t0 = time.time()
@@ -356,9 +398,34 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
     infos, h_emb = _embeddings(bodies, sorted({h for h, _, _ in raw_pairs}), cache)
     model = StanceModel.__new__(StanceModel)
     model.idf, model.default_idf = idf, default_idf
-    x = np.stack([model.pair_row(h, h_emb[h], infos[b]) for h, b, _ in pairs])
+    base_rows: list[np.ndarray] = []
+    blocks: list[list[dict[int, float]]] = []
+    for h, b, _ in pairs:  # every body sentence was embedded once; each pair sees only its focus sentences
+        body = focus(infos[b], model.select(h, infos[b].stems))
+        row, _, cover = stance_features(h, h_emb[h], body, idf, default_idf)
+        base_rows.append(row)
+        blocks.append(text_blocks(h, claim_window(body.sentences, cover)))
+    base = np.stack(base_rows)
+    print(f"features {base.shape} in {time.time() - t0:.0f}s", flush=True)
+    # the stacked text classifier: out-of-fold probabilities only, so the trees learn how far to trust it
+    text_idf = fit_idf([blocks[i] for i in np.flatnonzero(fold != UNTOUCHED_FOLD)], min_df=TEXT_MIN_DF)
+    t_matrix = _text_matrix(blocks, text_idf)
+    related = y < 3
+    inner = [k for k in range(N_FOLDS) if k != UNTOUCHED_FOLD]
+    pooled = fold != UNTOUCHED_FOLD
+    text_cv = np.zeros((len(y), N_TEXT))  # folds 1-4 out-of-fold; fold 0 from a model of folds 1-4
+    for k in inner:
+        text_cv[fold == k] = _fit_text(t_matrix, y, related & pooled & (fold != k), seed).predict_proba(
+            t_matrix[fold == k]
+        )
+    text_cv[~pooled] = _fit_text(t_matrix, y, related & pooled, seed).predict_proba(t_matrix[~pooled])
+    text_all = np.zeros((len(y), N_TEXT))  # every fold out-of-fold, for the shipped trees
+    for k in range(N_FOLDS):
+        text_all[fold == k] = _fit_text(t_matrix, y, related & (fold != k), seed).predict_proba(t_matrix[fold == k])
+    x = np.hstack([base, text_cv]).astype(np.float32)
+    x_all = np.hstack([base, text_all]).astype(np.float32)
     assert x.shape[1] == N_FEATURES
-    print(f"features {x.shape} in {time.time() - t0:.0f}s", flush=True)
+    print(f"text classifier out-of-fold in {time.time() - t0:.0f}s", flush=True)
 
     def fit(settings: tuple[float, int, int, str], rows: np.ndarray) -> Any:
         return _gbm(settings, seed).fit(x[rows], y[rows], sample_weight=_class_weights(y[rows], settings[3]))
@@ -368,8 +435,6 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
 
     search: list[dict[str, Any]] = []
     best: tuple[float, tuple[float, int, int, str], np.ndarray] = (-1.0, STANCE_GRID[0], np.ones(4))
-    inner = [k for k in range(N_FOLDS) if k != UNTOUCHED_FOLD]
-    pooled = fold != UNTOUCHED_FOLD
     for settings in STANCE_GRID:
         oof = np.zeros((len(y), 4))
         for k in inner:
@@ -414,17 +479,28 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         [b for (_, b, _), h in zip(pairs, held, strict=True) if h],
     )
     print("untouched fold:", {k: untouched[k] for k in ("fnc_percent", "macro_f1")}, flush=True)
-    final = fit(chosen, np.ones(len(y), dtype=bool))
+    final = _gbm(chosen, seed).fit(x_all, y, sample_weight=_class_weights(y, chosen[3]))
     out.mkdir(parents=True, exist_ok=True)
     arrays = export_hist_gbm(final)
     arrays["class_scale"] = class_scale
+    text_model = _fit_text(t_matrix, y, related, seed)
+    text_kept = save_sparse_linear(
+        out / "text.npz", text_idf, text_model.coef_.T.astype(np.float32), bias=text_model.intercept_.astype(np.float32)
+    )
     np.savez_compressed(out / "weights.npz", **arrays)
     (out / "idf.json").write_text(
         json.dumps({"default_idf": default_idf, "idf": dict(sorted(idf.items()))}, separators=(",", ":")) + "\n",
         encoding="utf-8",
     )
     shipped = StanceModel(out)
-    export_error = float(np.abs(shipped.trees.predict_proba(x[:2000]) - final.predict_proba(x[:2000])).max())
+    export_error = float(np.abs(shipped.trees.predict_proba(x_all[:2000]) - final.predict_proba(x_all[:2000])).max())
+    # the run-time text classifier (float16 weights) against scikit-learn's, on the same rows
+    text_error = float(
+        max(
+            np.abs(shipped.text.proba(blocks[i]) - text_model.predict_proba(t_matrix[i])[0]).max()
+            for i in range(0, len(blocks), 97)
+        )
+    )
     card = {
         "name": "spinscope FNC-1 stance model (headline vs body)",
         "kind": f"gradient-boosted trees (scikit-learn HistGradientBoosting, exported to numpy) over {N_FEATURES} "
@@ -461,6 +537,14 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         "seed": seed,
         "untouched_fold": untouched,
         "numpy_export_max_probability_difference_2000_rows": export_error,
+        "text_classifier_float16_max_probability_difference": text_error,
+        "text_classifier": {
+            "features": "hashed (crc32, 2^18) TF-IDF word 1-2-grams of the claim window (3 best-covering body "
+            f"sentences and their neighbours) and of the headline (scale {TEXT_HEADLINE_SCALE}); min_df "
+            f"{TEXT_MIN_DF}; buckets kept {text_kept}",
+            "model": "logistic regression C=1, balanced classes, on related pairs (agree/disagree/discuss)",
+            "stacking": "the trees see out-of-fold probabilities only (each fold from a model of the other folds)",
+        },
         "trained_on": "all five folds (the untouched fold too, after it was scored)",
         "time_taken_s": round(time.time() - t0, 1),
         "threads": os.environ.get("OMP_NUM_THREADS", "unset"),

@@ -35,6 +35,7 @@ from typing import Any
 from spinscope.errors import InputError
 
 _POLL = 0.02  # seconds between two looks at the clock and the RSS
+_REFIRE = 0.25  # seconds: an interruption that did not end the work is repeated this often
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -70,7 +71,8 @@ class Budget:
         self.reason: str | None = None  # why the work was stopped
         self.elapsed = 0.0
         self.peak_mb = 0.0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._fired_at = 0.0
         self._active = False
         self._stop = threading.Event()
         self._thread_id = 0
@@ -84,27 +86,27 @@ class Budget:
         """The budget an ``Options`` asks for (``time_budget``, ``memory_budget_mb``)."""
         return cls(getattr(options, "time_budget", None), getattr(options, "memory_budget_mb", None))
 
-    @property
-    def limited(self) -> bool:
-        return self.seconds is not None or self.memory_mb is not None
-
     # ------------------------------------------------------------------ entering and leaving
     def __enter__(self) -> Budget:
         self._thread_id = threading.get_ident()
         self._main = threading.current_thread() is threading.main_thread()
+        if self._main and getattr(signal.getsignal(signal.SIGALRM), "__self__", None).__class__ is Budget:
+            raise RuntimeError("a Budget is already active in the main thread: budgets do not nest")
         self._t0 = time.monotonic()
-        self._active = True
+        self._watchdog = threading.Thread(target=self._watch, daemon=True, name="spinscope-budget")
+        self._watchdog.start()
         if self._main:
-            current = signal.getsignal(signal.SIGALRM)
-            if getattr(current, "__self__", None).__class__ is Budget:
-                raise RuntimeError("a Budget is already active in the main thread: budgets do not nest")
             self._saved_handler = signal.signal(signal.SIGALRM, self._on_signal)
-            if self.seconds is not None:  # the kernel's timer: it fires even while C code holds the GIL
-                signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        if self.limited:
-            self._watchdog = threading.Thread(target=self._watch, daemon=True, name="spinscope-budget")
-            self._watchdog.start()
-        return self
+        self._active = True
+        try:
+            if self._main and self.seconds is not None:
+                # the kernel's timer: it fires even while C code holds the GIL, then again every _REFIRE s
+                # until the work has left the block (see _fire); nothing may follow it here but the return
+                signal.setitimer(signal.ITIMER_REAL, self.seconds, _REFIRE)
+            return self
+        except _Interrupt:  # the budget ran out before the block began (a tiny budget on a busy machine)
+            self.__exit__(None, None, None)
+            raise BudgetExceeded(self.reason or "the analysis was stopped") from None
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -120,9 +122,9 @@ class Budget:
 
     def _leave(self) -> None:
         self._active = False  # first: from here on the signal handler does nothing
-        if self._main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        with self._lock:  # waits for a _fire in progress
+        with self._lock:  # after a _fire/_interrupt in progress: none can arm the timer again now
+            if self._main:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             fired = self.reason is not None
         self._stop.set()
         if self._watchdog is not None:
@@ -143,11 +145,13 @@ class Budget:
 
     def _watch(self) -> None:
         while not self._stop.wait(_POLL):
-            elapsed = time.monotonic() - self._t0
-            if self.seconds is not None and elapsed > self.seconds and not self._main:
+            if self.reason is not None:
+                if not self._main and time.monotonic() - self._fired_at > _REFIRE:
+                    self._interrupt()  # the first one was swallowed (see _fire)
+                continue
+            if self.seconds is not None and not self._main and time.monotonic() - self._t0 > self.seconds:
                 self._fire(self._time_reason())
-                return
-            if self.memory_mb is not None:
+            elif self.memory_mb is not None:
                 rss = rss_mb()
                 self.peak_mb = max(self.peak_mb, rss)
                 if rss > self.memory_mb:
@@ -155,15 +159,24 @@ class Budget:
                         f"the analysis ran out of its memory budget ({self.memory_mb:g} MB of process memory, "
                         f"{rss:.0f} MB in use)"
                     )
-                    return
 
     def _fire(self, reason: str) -> None:
+        """Stop the work. The interruption is repeated every _REFIRE s until the work has left the block:
+        Python swallows an exception raised where it cannot propagate (a weakref callback run by the
+        garbage collector, a ``__del__``), and a lost interruption would let the work run on unbounded."""
         with self._lock:
             if not self._active or self.reason is not None:
                 return
             self.reason = reason
-            if self._main:
-                signal.pthread_kill(self._thread_id, signal.SIGALRM)
+            self._interrupt()
+
+    def _interrupt(self) -> None:
+        with self._lock:
+            if not self._active:
+                return
+            self._fired_at = time.monotonic()
+            if self._main:  # SIGALRM at once, then every _REFIRE s, from the kernel's timer
+                signal.setitimer(signal.ITIMER_REAL, 0.001, _REFIRE)
             else:
                 _async_raise(self._thread_id, _Interrupt)
 

@@ -19,7 +19,7 @@ from distributed import Client, Future, WorkerPlugin, as_completed, get_worker
 
 from spinscope.analyzer import Analyzer
 from spinscope.batch.results import dumps, error_record
-from spinscope.batch.worker import Job, Line, analyze_job, error_message, warm_up
+from spinscope.batch.worker import Job, Line, analyze_job, error_message, stopped_by_budget, warm_up
 from spinscope.config import Options
 from spinscope.errors import InputError
 from spinscope.inference.native_threads import cap_native_threads
@@ -90,7 +90,10 @@ def analyze_on_worker(job: Job, name: str) -> Line:
     plugin = worker.plugins.get(name)
     if not isinstance(plugin, AnalyzerPlugin) or plugin.analyzer is None:
         raise RuntimeError(f"the {name} worker plugin is not set up on {worker.address}")
-    return analyze_job(plugin.analyzer, job, plugin.worker_name)
+    line = analyze_job(plugin.analyzer, job, plugin.worker_name)
+    if stopped_by_budget(line):  # other threads finish with the old Analyzer; new tasks get a fresh one
+        plugin.setup(worker)
+    return line
 
 
 def run_dask(

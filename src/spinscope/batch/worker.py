@@ -7,6 +7,7 @@ turned into an error record carrying the message, so a bad record never takes a 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import signal
@@ -18,7 +19,8 @@ from functools import cache
 from typing import Any
 
 from spinscope.analyzer import Analyzer
-from spinscope.batch.results import dumps, error_record, ok_record
+from spinscope.batch.results import OK, dumps, error_record, ok_record
+from spinscope.budget import BudgetExceeded
 from spinscope.config import Options
 from spinscope.errors import SpinscopeError
 from spinscope.inference.native_threads import cap_native_threads
@@ -73,6 +75,15 @@ def analyze_job(analyzer: Analyzer, job: Job, worker: str) -> Line:
     return job.id, rec["status"], dumps(rec)
 
 
+def stopped_by_budget(line: Line) -> bool:
+    """True for the error line of a record whose analysis the budget interrupted. Such an interruption
+    can land anywhere, even halfway through a detector building some lazy state, so the worker then
+    replaces its Analyzer rather than trust it with the next record."""
+    if line[1] == OK:
+        return False
+    return str(json.loads(line[2]).get("error", "")).startswith(f"{BudgetExceeded.__name__}: ")
+
+
 def warm_up(analyzer: Analyzer) -> None:
     """Load every detector's models now, so the first record does not pay for it (and, on Dask,
     so threads of one worker never race to build the same lazy model)."""
@@ -123,6 +134,11 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def run_chunk(options_blob: bytes, jobs: list[Job]) -> list[Line]:
-    analyzer = analyzer_for(options_blob)
     name = worker_name()
-    return [analyze_job(analyzer, job, name) for job in jobs]
+    lines = []
+    for job in jobs:
+        line = analyze_job(analyzer_for(options_blob), job, name)
+        if stopped_by_budget(line):
+            analyzer_for.cache_clear()  # the next record gets a freshly built Analyzer
+        lines.append(line)
+    return lines

@@ -58,6 +58,18 @@ def domain_of(url: str | None) -> str | None:
     return host.lower().rstrip(".") if host else None
 
 
+def repair_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with surrogate pairs joined and unpaired surrogates (from JSON like ``"\\ud800"``, which no
+    encoder, tokenizer or renderer accepts) replaced by U+FFFD; returns (text, replacements)."""
+    try:
+        text.encode("utf-8")
+        return text, 0
+    except UnicodeEncodeError:
+        pass
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") - text.count("\ufffd")
+
+
 def article_from_text(
     text: str,
     *,
@@ -77,7 +89,10 @@ def article_from_text(
         text = compose_text(" ".join(title.split()), text)
     if not text.strip():
         raise InputError("input is empty")
-    if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
+    text, lone = repair_surrogates(text)
+    if lone:
+        warns.append(f"replaced {lone} unpaired surrogate code point(s) (not encodable text) with U+FFFD")
+    if len(text.encode("utf-8")) > options.max_bytes:
         raise InputError(f"input is larger than the {options.max_bytes} byte limit")
     if len(text) > options.max_chars:
         raise InputError(

@@ -297,7 +297,7 @@ def test_a_finding_merged_from_several_layers_shows_every_reason() -> None:
     report.spans = [merged]
     assert reasons(merged) == [
         "A rhetorical question (“Why did…?”) that raises doubt without answering it.",
-        "Also from the techniques model: Model: span confidence 0.59, strongest cues “Why”, “did”.",
+        "Also from the techniques model: span confidence 0.59, strongest cues “Why”, “did”.",
     ]
     plain = render_plain(report)
     assert plain.count("raises doubt without answering it") == 1 and "span confidence 0.59" in plain

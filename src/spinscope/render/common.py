@@ -75,7 +75,7 @@ def reasons(span: Span) -> list[str]:
         for part in _ALSO.split(line):
             if definition:
                 part = part.replace(definition, "")
-            part = " ".join(part.split())
+            part = " ".join(part.split()).replace("techniques model: Model: ", "techniques model: ")
             if part and part not in out:
                 out.append(part)
     return out

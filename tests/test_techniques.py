@@ -1,4 +1,4 @@
-"""The trained techniques layer: windowing (never truncation), the bundled int8 model, the detector."""
+"""The trained techniques layer: windowing (never truncation), heads on the shared int8 encoder, the detector."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from spinscope.config import Options
 from spinscope.detectors import REGISTRY, load_detector
 from spinscope.detectors.base import Context, Resources
 from spinscope.detectors.techniques import TechniquesDetector, analysable_segments
-from spinscope.inference.ptc_model import DEFAULT_DIR, PTCModel
+from spinscope.inference.ptc_model import PTCModel
+from spinscope.inference.sentence_encoder import DEFAULT_DIR as ENCODER_DIR
 from spinscope.inference.windows import best_window, load_tokenizer, tokenize, window_starts
 from spinscope.spans import Region
 from spinscope.techniques import PTC_TECHNIQUES, definition
@@ -58,8 +59,8 @@ def test_long_article_is_not_truncated(model: PTCModel) -> None:
     enc = model.encode(text)
     assert len(enc.tokens) > 2000
     assert enc.tokens.offsets[-1, 1] >= len(text.rstrip()) - 1
-    assert enc.hidden.shape == (len(enc.tokens), 384) and np.isfinite(enc.hidden).all()
-    tok = load_tokenizer(DEFAULT_DIR / "tokenizer.json")
+    assert enc.hidden.shape == (len(enc.tokens), 2 * int(model.config["width"])) and np.isfinite(enc.hidden).all()
+    tok = load_tokenizer(ENCODER_DIR / "tokenizer.json")
     assert len(tokenize(tok, text)) == len(enc.tokens)
 
 
@@ -153,7 +154,7 @@ def test_explanation_cues_are_content_words_in_text_order() -> None:
     from spinscope.inference.windows import load_tokenizer, tokenize
 
     text = 'it is obviously a gross “miscarriage” of justice, the hard-working “miscarriage”'
-    toks = tokenize(load_tokenizer(DEFAULT_DIR / "tokenizer.json"), text)
+    toks = tokenize(load_tokenizer(ENCODER_DIR / "tokenizer.json"), text)
     words = [text[a:b] for a, b in toks.offsets]
     # made-up tagger output: function words, quote marks and hyphens score highest
     p_in = np.array([0.99 if w in {"a", "of", "“", "”", "-", "the"} else 0.2 for w in words])

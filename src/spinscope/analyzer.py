@@ -7,12 +7,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spinscope.article import Article
+from spinscope.calibration import Calibrator, default_calibrator
 from spinscope.config import Options
 from spinscope.detectors import Context, Detector, Findings, Resources, load_detector
 from spinscope.detectors.base import keep_outside_excluded
+from spinscope.merge import merge_findings
 from spinscope.report import Report
-from spinscope.scoring import article_scores
+from spinscope.scoring import article_scores, technique_counts
 from spinscope.spans import Span
+from spinscope.techniques import PTC_TECHNIQUES
+
+_PTC = frozenset(PTC_TECHNIQUES)
 
 
 class Analyzer:
@@ -22,6 +27,7 @@ class Analyzer:
         self.options = options or Options()
         self.resources = Resources()
         self._detectors: list[Detector] | None = None
+        self._calibrator: Calibrator | None = None
 
     @property
     def detectors(self) -> list[Detector]:
@@ -32,6 +38,28 @@ class Analyzer:
                 if callable(configure):
                     configure(self.options)
         return self._detectors
+
+    @property
+    def calibrator(self) -> Calibrator | None:
+        """The score calibration (``Options.extra["calibration"]``: a file, or "off" for raw layer scores)."""
+        choice = self.options.extra.get("calibration", "")
+        if choice == "off":
+            return None
+        if self._calibrator is None:
+            self._calibrator = Calibrator.load(choice) if choice else default_calibrator()
+        return self._calibrator
+
+    def findings(self, spans: list[Span]) -> list[Span]:
+        """The final step: PTC-labelled scores calibrated, one finding per place (``spinscope.merge``), then
+        the minimum score: ``Options.min_score`` when set, else the calibrated reader threshold for PTC findings."""
+        cal = self.calibrator
+        if cal is not None:
+            spans = cal.apply(spans, _PTC)
+        merged = merge_findings(spans, [d.name for d in self.detectors])
+        if self.options.min_score is not None:
+            return [s for s in merged if s.score >= self.options.min_score]
+        floor = cal.reader_threshold if cal is not None else 0.0
+        return [s for s in merged if s.technique not in _PTC or s.score >= floor]
 
     def load(self, source: str | Path) -> Article:
         """Read ``source`` (text, path or URL) into an Article."""
@@ -74,9 +102,7 @@ class Analyzer:
                 report.degraded.append(detector.name)
             context.findings[detector.name] = findings
             report.timings_ms[detector.name] = round((time.perf_counter() - t0) * 1000, 2)
-            report.spans.extend(
-                s for s in keep_outside_excluded(article, findings.spans) if s.score >= self.options.min_score
-            )
+            report.spans.extend(keep_outside_excluded(article, findings.spans))
             for key, value in findings.sections.items():
                 current = getattr(report, key)
                 if isinstance(current, list):
@@ -87,6 +113,8 @@ class Analyzer:
             report.warnings.extend(findings.warnings)
             report.detectors.append(detector.name)
         report.spans.sort(key=Span.sort_key)  # reading order, as in the JSON
+        report.spans = self.findings(report.spans)
+        report.scores.update(technique_counts(report.spans))
         report.scores.update(article_scores(article, report.spans))
         report.timings_ms["total"] = round((time.perf_counter() - t_all) * 1000, 2)
         return report

@@ -24,7 +24,7 @@ class Options:
     memory_budget_mb: float | None = 2000.0
     max_redirects: int = 5
     require_english: bool = True  # refuse articles that are clearly not English (the models are English-only)
-    min_score: float = 0.0  # drop spans scored below this
+    min_score: float | None = None  # drop findings scored below this (None: the calibrated reader threshold)
     outlet_overrides: Path | None = None  # TOML or CSV file of outlet ratings to add or correct
     user_agent: str = "spinscope/0.1 (+https://github.com/spinscope)"
     extra: dict[str, str] = field(default_factory=dict)

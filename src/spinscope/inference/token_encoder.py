@@ -1,0 +1,92 @@
+"""Token states of a whole article from the shared, frozen all-MiniLM-L6-v2 (the bundled int8 encoder).
+
+The encoder file (``resources/models/encoder/model_int8.onnx``, exported by
+``spinscope.train.export_encoder``) has two outputs: ``last_hidden_state`` (what the sentence encoder
+pools) and ``layers``, the hidden states of layers 1-5 stacked as (batch, seq, 5, 384). An article is
+tokenised (only its analysable segments), cut into overlapping windows of ``size`` tokens, and each
+token keeps its states from the window where it is most central. The technique heads read any subset
+of the six layers from this one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.errors import ModelError
+from spinscope.inference.sentence_encoder import DEFAULT_DIR
+from spinscope.inference.windows import (
+    Tokens,
+    best_window,
+    build_batch,
+    equal_length_batches,
+    gather_tokens,
+    load_tokenizer,
+    tokenize,
+    window_starts,
+)
+
+N_LAYERS = 6
+DIM = 384
+
+
+class TokenEncoder:
+    """Per-token states of all six encoder layers for one text. Build once and reuse; loads lazily."""
+
+    def __init__(self, model_dir: Path | str | None = None, *, threads: int | None = None,
+                 size: int = 256, overlap: int = 32, batch_size: int = 8) -> None:
+        self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_DIR
+        self.threads = threads
+        self.size = size
+        self.overlap = overlap
+        self.batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Any = None
+
+    def load(self) -> None:
+        if self._session is not None:
+            return
+        model, tok = self.model_dir / "model_int8.onnx", self.model_dir / "tokenizer.json"
+        for p in (model, tok):
+            if not p.is_file():
+                raise ModelError(f"encoder file missing: {p} (run python -m spinscope.train.export_encoder)")
+        try:
+            from spinscope.inference.onnx import cpu_session
+
+            session = cpu_session(model, self.threads)
+            tokenizer = load_tokenizer(tok)
+        except Exception as exc:
+            raise ModelError(f"cannot load the encoder from {self.model_dir}: {exc}") from exc
+        if [o.name for o in session.get_outputs()][:2] != ["last_hidden_state", "layers"]:
+            raise ModelError(f"{model} has no 'layers' output (re-export: python -m spinscope.train.export_encoder)")
+        self._tokenizer = tokenizer
+        self._session = session
+
+    def tokenize(self, text: str, segments: Sequence[tuple[int, int]] | None = None) -> Tokens:
+        self.load()
+        return tokenize(self._tokenizer, text, segments)
+
+    def states(self, toks: Tokens, layers: Sequence[int] | None = None) -> np.ndarray:
+        """(n, len(layers), 384) float32 states of ``toks`` (layer indices 0-5; 5 is the last layer)."""
+        self.load()
+        sel = list(range(N_LAYERS)) if layers is None else list(layers)
+        n = len(toks)
+        if n == 0:
+            return np.zeros((0, len(sel), DIM), np.float32)
+        wins = window_starts(n, self.size, self.overlap)
+        parts = []
+        for b, e in equal_length_batches(wins, self.batch_size):
+            ids, mask = build_batch(toks.ids, wins[b:e])
+            last, mid = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                                 "token_type_ids": np.zeros_like(ids)})
+            both = np.concatenate([mid, last[:, :, None, :]], 2)[:, :, sel]
+            if both.shape[1] < self.size:  # a short article: one window, shorter than ``size``
+                pad = np.zeros((both.shape[0], self.size - both.shape[1], *both.shape[2:]), both.dtype)
+                both = np.concatenate([both, pad], 1)
+            parts.append(both)
+        best, pos = best_window(n, wins)
+        out: np.ndarray = gather_tokens(np.concatenate(parts, 0), best, pos).astype(np.float32, copy=False)
+        return out

@@ -175,19 +175,19 @@ def test_text_over_the_character_limit_is_refused_before_any_work() -> None:
     assert Options().max_chars * 4 <= Options().max_bytes  # raw pages may be larger than their text
 
 
-def test_unpaired_surrogates_are_repaired_at_the_door(tmp_path: Path) -> None:
-    from spinscope.analyzer import Analyzer
+def test_unpaired_surrogates_in_a_corpus_record_are_repaired_at_the_door(tmp_path: Path) -> None:
     from spinscope.batch import iter_results, run_batch
+    from spinscope.ingest import Record, article_from_record
 
-    text = "Storm warning\n\nThe storm \ud800 reached the coast on Monday, and a \ud83d\ude00 followed.\n"
-    a = article_from_text(text)
-    a.text.encode("utf-8")  # encodable: nothing downstream meets a lone surrogate
-    assert "storm \ufffd reached" in a.text and "a \U0001f600 followed" in a.text  # the pair is joined
-    assert any("1 unpaired surrogate" in w for w in a.warnings)
-    report = Analyzer(Options(detectors=("lexical", "rhetoric", "quotes"))).analyze_article(a)
-    assert report.degraded == []
+    body = "The storm \ud800 reached the coast; a \ud83d\ude00 followed."
+    rec = Record(id="s", title="Storm \ud800 warning", text=body)
+    a = article_from_record(rec)
+    a.text.encode("utf-8")  # encodable: no detector meets a lone surrogate
+    assert a.title == "Storm \ufffd warning" and "storm \ufffd reached" in a.text and "a \U0001f600 followed" in a.text
+    assert any("2 unpaired surrogate" in w for w in a.warnings)
     corpus = tmp_path / "c.jsonl"  # JSON escapes, as a scraper may write them
     corpus.write_text('{"id": "s", "text": "Storm warning\\n\\nThe storm \\ud800 reached the coast on Monday."}\n')
-    run_batch([corpus], tmp_path / "r.jsonl", options=Options(detectors=("lexical",)), workers=0)
-    (rec,) = list(iter_results(tmp_path / "r.jsonl"))
-    assert rec["status"] == "ok" and "\ufffd" in rec["report"]["text"]
+    run_batch([corpus], tmp_path / "r.jsonl", options=Options(detectors=("lexical", "rhetoric")), workers=0)
+    (result,) = list(iter_results(tmp_path / "r.jsonl"))
+    assert result["status"] == "ok" and "\ufffd" in result["report"]["text"]
+    assert result["report"]["degraded"] == []

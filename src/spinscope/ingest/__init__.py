@@ -89,10 +89,7 @@ def article_from_text(
         text = compose_text(" ".join(title.split()), text)
     if not text.strip():
         raise InputError("input is empty")
-    text, lone = repair_surrogates(text)
-    if lone:
-        warns.append(f"replaced {lone} unpaired surrogate code point(s) (not encodable text) with U+FFFD")
-    if len(text.encode("utf-8")) > options.max_bytes:
+    if len(text.encode("utf-8", "surrogatepass")) > options.max_bytes:
         raise InputError(f"input is larger than the {options.max_bytes} byte limit")
     if len(text) > options.max_chars:
         raise InputError(
@@ -275,11 +272,17 @@ def article_from_record(record: Record, options: Options | None = None) -> Artic
         )
     elif record.path:
         article = read_file(record.path, options, id=record.id)
-    elif looks_like_html(record.text):
-        article = article_from_html(record.text, url=record.url, id=record.id, options=options)
-    else:
-        meta = Metadata(url=record.url, date=record.date, source=record.source, input_kind="corpus")
-        article = article_from_text(record.text, id=record.id, title=record.title, metadata=meta, options=options)
+    else:  # the batch door: a JSON record may carry unpaired surrogates ("\\ud800"); no detector gets them
+        text, lone = repair_surrogates(record.text)
+        title, lone_title = repair_surrogates(record.title) if record.title else (record.title, 0)
+        warns = []
+        if lone + lone_title:
+            warns.append(f"replaced {lone + lone_title} unpaired surrogate code point(s) (not encodable) with U+FFFD")
+        if looks_like_html(text):
+            article = article_from_html(text, url=record.url, id=record.id, options=options, warnings=warns)
+        else:
+            meta = Metadata(url=record.url, date=record.date, source=record.source, input_kind="corpus")
+            article = article_from_text(text, id=record.id, title=title, metadata=meta, warnings=warns, options=options)
     if record.source or record.date or record.url:
         m = article.metadata
         meta = Metadata(

@@ -151,3 +151,34 @@ def test_json_min_import_and_cli_round_trip(results: Path, tmp_path: Path) -> No
                           "--out", str(tmp_path / "o2")], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=60)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_results_written_before_the_merge_export_one_region_per_place(tmp_path: Path) -> None:
+    """A results file from before the analyzer merged its layers holds the same words twice (rhetoric and
+    the model both say Doubt): the export and the corpus counts show one finding there, with both reasons."""
+    from spinscope.aggregate import summarize_results
+    from spinscope.analyzer import Analyzer
+    from spinscope.batch.results import ok_record
+
+    text = "Council Vote\n\nWhy did she hide it? The council voted on Monday after a long debate about the cost.\n"
+    report = Analyzer(Options(detectors=("lexical",))).analyze(text).to_dict()
+    start = text.index("Why")
+    old_style = [
+        {"start": start, "end": start + 20, "technique": "Doubt", "score": 0.55, "detector": "rhetoric",
+         "explanation": "A rhetorical question that raises doubt without answering it.",
+         "text": text[start : start + 20]},
+        {"start": start, "end": start + 7, "technique": "Doubt", "score": 0.68, "detector": "techniques",
+         "explanation": "Model: span confidence 0.59.", "text": text[start : start + 7]},
+    ]
+    report["spans"] = old_style
+    report["detectors"] = ["rhetoric", "techniques"]
+    results = tmp_path / "old.jsonl"
+    results.write_text(json.dumps(ok_record("old", report, input_ref="x", worker="w", elapsed_ms=1.0)) + "\n")
+    export_tasks(results, tmp_path / "tasks.json")
+    (task,) = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    (region,) = task["predictions"][0]["result"]
+    assert (region["value"]["start"], region["value"]["end"]) == (start, start + 20) and region["score"] == 0.68
+    note = region["meta"]["text"][0]
+    assert "rhetorical question" in note and "span confidence 0.59" in note and "rhetoric + techniques" in note
+    summary = summarize_results(results)
+    assert summary.spans == 1 and next(t for t in summary.techniques if t["technique"] == "Doubt")["spans"] == 1

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spinscope.merge import merge_findings
+from spinscope.spans import Span
 from spinscope.techniques import PTC_TECHNIQUES, is_ptc_technique
 
 UNKNOWN_OUTLET = "(unknown outlet)"
@@ -132,7 +134,7 @@ def summarize(
         words = int(row.get("words") or 0)
         s.words += words
         o.words += words
-        ptc = Counter(sp["technique"] for sp in spans if is_ptc_technique(sp.get("technique") or ""))
+        ptc = Counter(sp.technique for sp in _one_per_place(spans) if is_ptc_technique(sp.technique))
         n = sum(ptc.values())
         s.spans += n
         o.spans += n
@@ -222,6 +224,18 @@ def summarize_results(path: str | Path, *, top: int = 15, min_articles: int = 1)
     from spinscope.batch.sinks import iter_rows
 
     return summarize(iter_rows(path), source=str(path), top=top, min_articles=min_articles)
+
+
+def _one_per_place(spans: list[dict[str, Any]]) -> list[Span]:
+    """The spans of a result row, one finding per place (spinscope.merge): results written before the
+    analyzer merged its layers count the same words once too; a no-op on merged results."""
+    found = [
+        Span(int(sp["start"]), int(sp["end"]), str(sp["technique"]), min(1.0, max(0.0, float(sp.get("score") or 0.0))),
+             "", str(sp.get("detector") or ""))
+        for sp in spans
+        if sp.get("technique") and int(sp["end"]) > int(sp["start"]) >= 0
+    ]
+    return merge_findings(found)
 
 
 def _push(

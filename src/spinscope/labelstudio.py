@@ -30,6 +30,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from spinscope.errors import InputError
+from spinscope.merge import merge_findings
 from spinscope.render.common import layers, reasons
 from spinscope.spans import Span
 from spinscope.techniques import PTC_TECHNIQUES, catalogue, is_ptc_technique
@@ -62,12 +63,14 @@ def task_for(
     report = result["report"]
     text = report["text"]
     items = []
-    for i, s in enumerate(report.get("spans", [])):
-        technique = s.get("technique", "")
-        if (ptc_only and not is_ptc_technique(technique)) or float(s.get("score", 0.0)) < min_score:
+    # One region per place: results written before the analyzer merged layers (spinscope.merge) still
+    # hold the same words two or three times; merging again is a no-op on merged results.
+    spans = merge_findings([Span.from_dict(s) for s in report.get("spans", [])], report.get("detectors", []))
+    for i, span in enumerate(spans):
+        technique = span.technique
+        if (ptc_only and not is_ptc_technique(technique)) or span.score < min_score:
             continue
-        start, end = int(s["start"]), int(s["end"])
-        span = Span.from_dict(s)
+        start, end = span.start, span.end
         items.append(
             {
                 "id": f"s{i}",
@@ -75,7 +78,7 @@ def task_for(
                 "to_name": TO_NAME,
                 "type": "labels",
                 "origin": "prediction",
-                "score": float(s.get("score", 0.0)),
+                "score": span.score,
                 "value": {"start": start, "end": end, "text": text[start:end], "labels": [technique]},
                 # the region's notes in the labelling view: why it was marked, each layer's reason once
                 "meta": {"text": [f"found by {layers(span)}: {'; '.join(reasons(span))}"]},

@@ -113,22 +113,16 @@ def main() -> None:
     per700 = [m * 700 / max(1, w) for m, w in zip(ms, words, strict=True)]
     res["analysis_techniques_1core_per_700_words_p50_ms"] = round(pct(per700, 50), 1)
 
-    # bare onnxruntime forward over the same windows (compute floor)
+    # bare encoder pass over the same tokens (compute floor): the shared int8 encoder, all windows
     from spinscope.detectors.techniques import analysable_segments
-    from spinscope.inference.windows import build_batch, equal_length_batches, tokenize, window_starts
 
     model = an.detectors[0].model
-    win = model.config["window"]
+    enc = model.encoder
+    toks_all = [enc.tokenize(a.text, analysable_segments(a)) for a in arts]
     fw, fwc = [], []
-    batches = []
-    for a in arts:
-        toks = tokenize(model._tokenizer, a.text, analysable_segments(a))
-        wins = window_starts(len(toks), int(win["size"]), int(win["overlap_inference"]))
-        batches.append([build_batch(toks.ids, wins[b:e]) for b, e in equal_length_batches(wins, model.batch_size)])
-    for bl in batches:
+    for toks in toks_all:
         t0, c0 = time.perf_counter(), time.process_time()
-        for ids, mask in bl:
-            model.forward(ids, mask)
+        enc.states(toks, model.config["layers"])
         fw.append((time.perf_counter() - t0) * 1000)
         fwc.append((time.process_time() - c0) * 1000)
     res["onnx_forward_1core"] = summary(fw)

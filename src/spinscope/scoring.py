@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from spinscope.article import Article
 from spinscope.spans import Span
 from spinscope.techniques import is_ptc_technique
@@ -25,11 +27,11 @@ def article_scores(article: Article, spans: list[Span]) -> dict[str, float]:
     words = article.word_count()
     technique_spans = [s for s in spans if is_ptc_technique(s.technique)]
     best: dict[int, float] = {}
+    starts = [sent.start for sent in sentences]  # sentences are sorted and disjoint: a bisect finds the one
     for s in technique_spans:
-        for i, sent in enumerate(sentences):
-            if sent.start <= s.start < sent.end:
-                best[i] = max(best.get(i, 0.0), s.score)
-                break
+        i = bisect.bisect_right(starts, s.start) - 1
+        if i >= 0 and s.start < sentences[i].end:
+            best[i] = max(best.get(i, 0.0), s.score)
     persuasion = sum(best.values()) / len(sentences) if sentences else 0.0
     return {
         "persuasion": round(min(1.0, persuasion), 4),

@@ -6,6 +6,7 @@ Scores are fixed per rule (see RULE_SCORES) and deliberately modest: each span i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from typing import ClassVar
@@ -211,15 +212,18 @@ class RhetoricDetector(Detector):
                         continue
                     seen[tuple(w[2] for w in window)].append((window[0][0], window[-1][1]))
         spans: list[Span] = []
-        covered: list[tuple[int, int]] = []
+        starts: list[int] = []  # the marked places: disjoint, sorted by start (a bisect finds any overlap)
+        ends: list[int] = []
         for gram, places in sorted(seen.items(), key=lambda kv: -len(kv[0])):
             if len(places) < 3 or not loaded.finditer(text, places[0][0], places[0][1]):
                 continue
             phrase = " ".join(gram)
             for a, b in places[1:]:
-                if any(a < cb and ca < b for ca, cb in covered):
+                i = bisect.bisect_left(starts, a)
+                if (i > 0 and ends[i - 1] > a) or (i < len(starts) and starts[i] < b):
                     continue
-                covered.append((a, b))
+                starts.insert(i, a)
+                ends.insert(i, b)
                 spans.append(
                     Span(
                         a,

@@ -113,8 +113,11 @@ async def run_level(base: str, articles: list[str], clients: int, seconds: float
 
 
 async def run_open(base: str, articles: list[str], rate: float, seconds: float, timeout: float,
-                   seed: int = 0) -> dict[str, Any]:
-    """Poisson arrivals at ``rate`` requests/s for ``seconds``; every request is awaited to its end."""
+                   seed: int = 0, keep_alive: bool = False) -> dict[str, Any]:
+    """Poisson arrivals at ``rate`` requests/s for ``seconds``; every request is awaited to its end. Each arrival
+    is a new client on a new connection (as independent users are), unless ``keep_alive``: then the requests
+    reuse a pool of kept-alive connections, and the kernel's per-connection spread over the workers follows
+    those few connections."""
     rng = random.Random(seed)
     served: list[float] = []
     answered: list[float] = []  # every answer (served, refused or error status), seconds from arrival
@@ -122,7 +125,7 @@ async def run_open(base: str, articles: list[str], rate: float, seconds: float, 
     errors: dict[str, int] = {}
     health: list[float] = []
     health_errors = 0
-    limits = httpx.Limits(max_connections=1024, max_keepalive_connections=64)
+    limits = httpx.Limits(max_connections=1024, max_keepalive_connections=64 if keep_alive else 0)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client, \
             httpx.AsyncClient(base_url=base, timeout=timeout) as prober:
         stop = asyncio.Event()
@@ -265,7 +268,7 @@ def measure_open(base: str, articles: list[str], rate: float, args: argparse.Nam
     t0, w0 = cpu_ticks(), worker_cpu(proc.pid)
     seconds = args.seconds if seconds is None else seconds
     wall0 = time.perf_counter()
-    r = asyncio.run(run_open(base, articles, rate, seconds, args.timeout, seed=args.seed))
+    r = asyncio.run(run_open(base, articles, rate, seconds, args.timeout, seed=args.seed, keep_alive=args.keep_alive))
     wall = time.perf_counter() - wall0
     r["seconds"] = seconds
     t1, w1 = cpu_ticks(), worker_cpu(proc.pid)
@@ -378,8 +381,9 @@ def open_loop(base: str, articles: list[str], args: argparse.Namespace, proc: su
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         section = [f"\n## Open loop, {when}\n", f"`{command}`\n",
                    f"Server: {args.workers} workers × {args.threads} threads, queue {args.queue}, queue wait "
-                   f"{args.queue_wait:g} s, cache {args.cache_size}; {source}; seconds per rate in the "
-                   f"'s' column; "
+                   f"{args.queue_wait:g} s, cache {args.cache_size}; {source}; "
+                   f"{'kept-alive connections' if args.keep_alive else 'a new connection per request'}; "
+                   "seconds per rate in the 's' column; "
                    f"machine {os.cpu_count()} CPUs, load average (1 min) before / after each rate in the last "
                    "column.\n", markdown_table(results) + "\n"]
         if best is not None or args.find_max:
@@ -404,6 +408,8 @@ def main() -> int:
     parser.add_argument("--target-p99", type=float, default=1.0, help="seconds, for --find-max")
     parser.add_argument("--pause", type=float, default=5.0, help="open loop: idle seconds before each rate")
     parser.add_argument("--seed", type=int, default=0, help="open loop: random seed of the arrival times")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="open loop: reuse kept-alive connections (default: a new connection per arrival)")
     parser.add_argument("--queue", type=int, default=16, help="server: requests that may wait per worker")
     parser.add_argument("--queue-wait", type=float, default=2.0, help="server: longest wait to start (s)")
     parser.add_argument("--rate-limit", type=float, default=0.0, help="server: per-client rate limit (0: off)")

@@ -64,7 +64,7 @@ def test_the_bundled_calibration_covers_every_trained_layer() -> None:
     for tech in PTC_TECHNIQUES:
         assert cal.calibrated("techniques", tech)
     for key, m in cal.maps.items():
-        assert key.split(":")[0] in {"techniques", "lexical", "rhetoric"}
+        assert key.split(":")[0] in {"techniques", "lexical", "rhetoric", "merged"}
         assert np.all(np.diff(m.y) >= 0) and 0.0 <= m.y.min() and m.y.max() <= 1.0
     pooled = cal.meta["cross_fitted"]["pooled"]
     assert pooled["spans"] > 1000 and 0.0 <= pooled["ece"] <= 1.0

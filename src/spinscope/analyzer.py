@@ -56,6 +56,8 @@ class Analyzer:
         if cal is not None:
             spans = cal.apply(spans, _PTC)
         merged = merge_findings(spans, [d.name for d in self.detectors])
+        if cal is not None:
+            merged = cal.finish(merged, _PTC)
         if self.options.min_score is not None:
             return [s for s in merged if s.score >= self.options.min_score]
         floor = cal.reader_threshold if cal is not None else 0.0

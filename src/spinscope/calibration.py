@@ -9,8 +9,9 @@ span of the same technique, the measure a reader cares about ("is there really l
 
 The maps live in ``resources/models/calibration.json`` (written by ``spinscope.train.calibrate``) as
 ``{"<detector>:<label>": {"x": [...], "y": [...]}}``, with ``"<detector>:*"`` as the fallback for a
-layer's rarer labels. A label with no map keeps its raw score and is reported as uncalibrated (the
-non-PTC hints: Shouting, Speculation). Numpy only; fitting is the pool-adjacent-violators algorithm.
+layer's rarer labels, and ``"merged:*"``, the second stage applied after one-finding-per-place merging.
+A label with no map keeps its raw score (the non-PTC hints: Shouting, Speculation). Numpy only; fitting
+is the pool-adjacent-violators algorithm.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from spinscope.spans import Span
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "models" / "calibration.json"
 FALLBACK = "*"
+MERGED = "merged"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,15 @@ class Calibrator:
     def probability(self, detector: str, label: str, raw: float) -> float:
         m = self.map_for(detector, label)
         return raw if m is None else m(raw)
+
+    def finish(self, spans: Iterable[Span], labels: frozenset[str]) -> list[Span]:
+        """Second stage, after merging: a merged finding carries the best of its members' probabilities,
+        which overstates it (the maximum of several estimates); the ``merged:*`` map, fitted on merged
+        out-of-fold findings, maps that score to the finding's own probability of being right."""
+        m = self.maps.get(f"{MERGED}:{FALLBACK}")
+        if m is None:
+            return list(spans)
+        return [replace(s, score=round(m(s.score), 4)) if s.technique in labels else s for s in spans]
 
     def apply(self, spans: Iterable[Span], labels: frozenset[str] | None = None) -> list[Span]:
         """Spans with calibrated scores (only labels in ``labels`` when given; others unchanged)."""

@@ -28,7 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.calibration import DEFAULT_PATH, FALLBACK, Calibrator, IsotonicMap, fit_isotonic, reliability
+from spinscope.calibration import (
+    DEFAULT_PATH,
+    FALLBACK,
+    MERGED,
+    Calibrator,
+    IsotonicMap,
+    fit_isotonic,
+    reliability,
+)
 from spinscope.evaluation.ptc import Annotation, read_articles, read_labels, score_si, split_of
 from spinscope.evaluation.ptc_folds import grouped_folds
 from spinscope.merge import merge_findings
@@ -59,17 +67,27 @@ def technique_spans(work: Path, texts: dict[str, str], folds: dict[str, int], k:
 
 
 def layer_spans(texts: dict[str, str], cache: Path) -> dict[str, list[Span]]:
-    """The lexical and rhetoric layers' spans with raw scores (cached in ``cache``: they need no model)."""
+    """The lexical and rhetoric layers' own spans with raw scores, unmerged (cached in ``cache``)."""
     from spinscope.analyzer import Analyzer
     from spinscope.config import Options
+    from spinscope.detectors import Context
+    from spinscope.detectors.base import keep_outside_excluded
     from spinscope.ingest import article_from_text
 
     if cache.is_file():
         doc = json.loads(cache.read_text(encoding="utf-8"))
         if sorted(doc) == sorted(texts):
             return {aid: [Span.from_dict(d) for d in v] for aid, v in doc.items()}
-    an = Analyzer(Options(detectors=("lexical", "rhetoric"), min_score=0.0, extra={"calibration": "off"}))
-    out = {aid: an.analyze_article(article_from_text(t, id=aid)).spans for aid, t in sorted(texts.items())}
+    an = Analyzer(Options(detectors=("lexical", "rhetoric")))
+    out: dict[str, list[Span]] = {}
+    for aid, t in sorted(texts.items()):  # each detector's own spans, before the analyzer merges them
+        article = article_from_text(t, id=aid)
+        context = Context(resources=an.resources)
+        out[aid] = []
+        for d in an.detectors:
+            found = d.detect(article, context)
+            context.findings[d.name] = found
+            out[aid] += keep_outside_excluded(article, found.spans)
     cache.write_text(json.dumps({aid: [s.to_dict() for s in v] for aid, v in out.items()}), encoding="utf-8")
     return out
 
@@ -96,10 +114,26 @@ def fit_maps(rows: list[tuple[str, str, float, int]]) -> dict[str, IsotonicMap]:
     return maps
 
 
-def shown(spans: list[Span], cal: Calibrator, threshold: float) -> list[Span]:
+def merged(spans: list[Span], cal: Calibrator) -> list[Span]:
+    """What the analyzer reports before its threshold: calibrated, merged, second stage (when fitted)."""
     ptc = frozenset(PTC_TECHNIQUES)
-    merged = merge_findings(cal.apply([s for s in spans if s.technique in ptc]), LAYERS)
-    return [s for s in merged if s.score >= threshold]
+    return cal.finish(merge_findings(cal.apply([s for s in spans if s.technique in ptc]), LAYERS), ptc)
+
+
+def shown(spans: list[Span], cal: Calibrator, threshold: float) -> list[Span]:
+    return [s for s in merged(spans, cal) if s.score >= threshold]
+
+
+def fit_calibrator(spans: dict[str, list[Span]], rows: list[tuple[str, str, float, int]], ids: list[str],
+                   gold_by: dict[tuple[str, str], list[tuple[int, int]]]) -> Calibrator:
+    """First stage per layer and technique from ``rows``; second stage on the merged findings of ``ids``."""
+    first = Calibrator(fit_maps(rows))
+    raw, hit = [], []
+    for aid in ids:
+        ms = merged(spans[aid], first)
+        raw += [s.score for s in ms]
+        hit += hits(ms, gold_by, aid)
+    return Calibrator({**first.maps, f"{MERGED}:{FALLBACK}": fit_isotonic(raw, hit)})
 
 
 def report_figures(shown_by: dict[str, list[Span]], gold: list[Annotation],
@@ -152,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     per_fold, shown_cf = [], {}
     for k in k_all:
         inner_ids = sorted(a for a in texts if folds[a] != k)
-        cal = Calibrator(fit_maps(rows_for(inner_ids)))
+        cal = fit_calibrator(spans, rows_for(inner_ids), inner_ids, gold_by)
         inner = {t: report_figures({a: shown(spans[a], cal, t) for a in inner_ids}, gold, gold_by) for t in READER_GRID}
         ok = [t for t in READER_GRID if inner[t]["share_right"] >= TARGET_PRECISION]
         t_k = min(ok) if ok else max(READER_GRID)
@@ -167,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     pooled = report_figures(shown_cf, gold, gold_by)
     uncal = report_figures({a: merge_findings(spans[a], LAYERS) for a in texts}, gold, gold_by)
 
-    cal = Calibrator(fit_maps(rows_for(sorted(texts))))
+    cal = fit_calibrator(spans, rows_for(sorted(texts)), sorted(texts), gold_by)
     every = {t: report_figures({a: shown(spans[a], cal, t) for a in texts}, gold, gold_by) for t in READER_GRID}
     ok = [t for t in READER_GRID if every[t]["share_right"] >= TARGET_PRECISION]
     reader = min(ok) if ok else max(READER_GRID)

@@ -4,7 +4,8 @@
 Two ways to load it:
 
 * **closed loop** (``--levels 1,4,16``): that many clients, each sending its next request when the last
-  returns; reports p50/p90/p99 latency, requests/s and errors per level.
+  returns (after the ``Retry-After`` of a 503/429); reports p50/p90/p99 latency of the served requests,
+  requests/s and errors (refusals included) per level.
 * **open loop** (``--rates 4,8,30``): requests arrive as a Poisson process at each rate (requests/s) whatever
   the server does, as users of a public service do; each request's time counts from its scheduled arrival
   (no coordinated omission). Reports per rate: served, refused (503/429, the server's admission control),
@@ -80,10 +81,13 @@ async def run_level(base: str, articles: list[str], clients: int, seconds: float
                 text = articles[i % len(articles)]
                 i += clients
                 t0 = time.perf_counter()
+                retry_after = 0.0
                 try:
                     resp = await client.post("/api/analyze", json={"text": text})
                     ok = resp.status_code == 200
                     key = f"HTTP {resp.status_code}"
+                    if resp.status_code in (429, 503):  # a polite client waits as told before its next request
+                        retry_after = float(resp.headers.get("retry-after", "1"))
                 except httpx.HTTPError as exc:
                     ok, key = False, type(exc).__name__
                 elapsed = time.perf_counter() - t0
@@ -92,6 +96,8 @@ async def run_level(base: str, articles: list[str], clients: int, seconds: float
                     latencies.append(elapsed)
                 else:
                     errors[key] = errors.get(key, 0) + 1
+                if retry_after:
+                    await asyncio.sleep(min(retry_after, max(0.0, deadline - time.perf_counter())))
 
         t_start = time.perf_counter()
         await asyncio.gather(*(worker(k) for k in range(clients)))

@@ -95,7 +95,7 @@ def test_help_reads_at_80_columns_with_version_and_short_flag() -> None:
         assert flag in analyze_help
     assert run_cli("--version").stdout.startswith("spinscope ") and env_cols == os.environ.get("COLUMNS")
     train = run_cli("train", "ptc", "--help").stdout
-    assert train.startswith("usage: spinscope train ptc") and "(default: 3)" in train
+    assert train.startswith("usage: spinscope train ptc") and "(default: 5)" in train
 
 
 def test_train_lexical_without_scipy_is_a_one_line_error() -> None:

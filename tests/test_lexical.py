@@ -14,7 +14,9 @@ PLAGUE = (
 
 
 def lexical_spans(text: str) -> list[spinscope.Span]:
-    report = spinscope.analyze(text, options=spinscope.Options(detectors=("lexical",)))
+    """The layer's own spans and raw scores: no calibration, no reader threshold."""
+    options = spinscope.Options(detectors=("lexical",), min_score=0.0, extra={"calibration": "off"})
+    report = spinscope.analyze(text, options=options)
     return [s for s in report.spans if s.detector == "lexical"]
 
 

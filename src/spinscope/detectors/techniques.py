@@ -1,7 +1,9 @@
-"""The trained layer: the 14 PTC techniques found at span level by the fine-tuned MiniLM model.
+"""The trained layer: the 14 PTC techniques found at span level by heads on the shared MiniLM encoder.
 
-One int8 ONNX encoder pass over overlapping windows of the analysable text (excluded clutter is never
-tokenised) feeds a token tagger (where is a technique used?) and a span classifier (which one?).
+One pass of the shared int8 encoder over overlapping windows of the analysable text (excluded clutter is
+never tokenised) feeds a token tagger (where is a technique used?) and a span classifier (which one?).
+Scores here are raw; the Analyzer calibrates them (``spinscope.calibration``) and merges them with the
+other layers' findings (``spinscope.merge``).
 Each span carries the technique's definition plus what triggered it: the most confidently tagged
 tokens, the model's technique probability and runner-up, and the repetition signal when it fired.
 A span whose second technique is also likely (>= ``SECOND_TECHNIQUE_MIN``) is reported twice, once

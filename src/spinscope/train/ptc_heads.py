@@ -335,7 +335,8 @@ def train_final(arts: dict[str, dict[str, Any]], ids: list[str], args: argparse.
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="spinscope train ptc", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="spinscope train ptc", description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="PTC folder (train-articles, train-task-flc-tc.labels)")
     ap.add_argument("--work", type=Path, required=True, help="work folder (features, fold models, logs; resumable)")
     ap.add_argument("--out", type=Path, default=OUT_DEFAULT, help="where the shipped heads go")

@@ -5,7 +5,6 @@ finds a free slot shows the report."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,19 +12,10 @@ import pytest
 
 from spinscope.web.server import serve_in_thread
 from spinscope.web.settings import WebSettings
-from tests.test_web_api import EXAMPLE, DripServer, wait_for
+from tests.test_web_api import EXAMPLE, DripServer, drip, wait_for  # noqa: F401 (drip: a fixture)
 from tests.test_web_browser import browser, context, open_page, wait_done  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def drip() -> Iterator[DripServer]:
-    server = DripServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def test_page_retries_politely_when_the_server_is_busy(context: Any, drip: DripServer) -> None:  # noqa: F811

@@ -98,23 +98,23 @@ def test_help_reads_at_80_columns_with_version_and_short_flag() -> None:
     assert train.startswith("usage: spinscope train ptc") and "(default: 5)" in train
 
 
-def test_train_lexical_without_scipy_is_a_one_line_error() -> None:
-    """--help needs no optional package; running without scipy says what is missing, in one line."""
+def test_train_ptc_without_torch_is_a_one_line_error(tmp_path: Path) -> None:
+    """--help needs no optional package; running without torch says what is missing, in one line."""
     import subprocess
     import sys
 
     from .conftest import REPO
 
-    code = "import sys; sys.modules['scipy'] = None; from spinscope.cli.main import run; run()"
-    for args, status in ((["--help"], 0), (["--data", "/nonexistent"], 2)):
+    code = "import sys; sys.modules['torch'] = None; from spinscope.cli.main import run; run()"
+    for args, status in ((["--help"], 0), (["--data", "/nonexistent", "--work", str(tmp_path)], 1)):
         proc = subprocess.run(
-            [sys.executable, "-c", code, "train", "ptc-lexical", *args],
+            [sys.executable, "-c", code, "train", "ptc", *args],
             capture_output=True, text=True, cwd=REPO, timeout=120,
         )
         assert proc.returncode == status, proc.stderr
         assert "Traceback" not in proc.stderr
         if status:
-            assert proc.stderr.strip().count("\n") == 0 and "scipy" in proc.stderr
+            assert proc.stderr.strip().count("\n") == 0 and "torch" in proc.stderr
 
 
 @pytest.mark.parametrize("fmt", ["json", "tsv", "html"])

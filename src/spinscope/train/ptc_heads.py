@@ -340,27 +340,31 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, required=True, help="PTC folder (train-articles, train-task-flc-tc.labels)")
     ap.add_argument("--work", type=Path, required=True, help="work folder (features, fold models, logs; resumable)")
     ap.add_argument("--out", type=Path, default=OUT_DEFAULT, help="where the shipped heads go")
-    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
     ap.add_argument("--layers", type=lambda s: [int(x) for x in s.split(",")], default=[3, 5],
                     help="encoder layers the heads read (0-5; 5 is the last)")
-    ap.add_argument("--dilations", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4])
-    ap.add_argument("--width", type=int, default=128)
-    ap.add_argument("--dropout", type=float, default=0.2)
-    ap.add_argument("--epochs", type=int, default=10)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--chunk", type=int, default=256)
-    ap.add_argument("--tc-weight", type=float, default=0.5)
+    ap.add_argument("--dilations", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4],
+                    help="one residual convolution per dilation (kernel 5)")
+    ap.add_argument("--width", type=int, default=128, help="channels of the token network")
+    ap.add_argument("--dropout", type=float, default=0.2, help="dropout")
+    ap.add_argument("--epochs", type=int, default=10, help="epochs per model")
+    ap.add_argument("--lr", type=float, default=2e-3, help="AdamW learning rate")
+    ap.add_argument("--batch", type=int, default=16, help="chunks per step")
+    ap.add_argument("--chunk", type=int, default=256, help="tokens per training chunk")
+    ap.add_argument("--tc-weight", type=float, default=0.5, help="weight of the technique loss")
     ap.add_argument("--tc-balance", type=float, default=0.5, help="class weight = (N / n_class) ** this")
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=13, help="random seed (fold k uses seed + k)")
+    ap.add_argument("--threads", type=int, default=1, help="torch and onnxruntime threads")
     ap.add_argument("--cv-only", action="store_true", help="stop after the cross-validation")
     ap.add_argument("--train-only", action="store_true",
                     help="train unclaimed fold models, then stop (run several at once to share the folds)")
     ap.add_argument("--with-final", action="store_true", help="with --train-only: train the final heads first")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
+    try:
+        import torch
+    except ImportError as exc:
+        raise SystemExit(f"spinscope train ptc: training needs the 'train' extra (torch): {exc}") from None
 
     torch.set_num_threads(args.threads)
     t_start = time.time()

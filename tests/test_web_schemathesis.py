@@ -23,6 +23,7 @@ OPERATIONS = [
     "POST /api/analyze",
     "POST /api/analyze/batch",
     "POST /api/render/html",
+    "POST /api/compare",
 ]
 
 

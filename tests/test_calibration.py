@@ -68,3 +68,21 @@ def test_the_bundled_calibration_covers_every_trained_layer() -> None:
         assert np.all(np.diff(m.y) >= 0) and 0.0 <= m.y.min() and m.y.max() <= 1.0
     pooled = cal.meta["cross_fitted"]["pooled"]
     assert pooled["spans"] > 1000 and 0.0 <= pooled["ece"] <= 1.0
+
+
+def test_the_reader_threshold_is_the_default_and_min_score_overrides_it() -> None:
+    from spinscope.analyzer import Analyzer
+    from spinscope.config import Options
+
+    text = ("Traitors Sell Out Our Great Nation\n\nThe corrupt, lying elites in Washington have betrayed every single "
+            "patriot in this country. These radical leftist thugs want to destroy America and everything we hold "
+            "dear. Why did they hide it? Only a fool would believe their disgusting lies.\n")
+    floor = default_calibrator().reader_threshold
+    shown = Analyzer(Options(detectors=("lexical", "rhetoric", "techniques"))).analyze(text).spans
+    every = Analyzer(Options(detectors=("lexical", "rhetoric", "techniques"), min_score=0.0)).analyze(text).spans
+    ptc_shown = [s for s in shown if s.technique in PTC_TECHNIQUES]
+    ptc_every = [s for s in every if s.technique in PTC_TECHNIQUES]
+    assert ptc_shown and all(s.score >= floor for s in ptc_shown)
+    assert len(ptc_every) > len(ptc_shown) and any(s.score < floor for s in ptc_every)
+    raw = Analyzer(Options(detectors=("lexical",), min_score=0.0, extra={"calibration": "off"})).analyze(text).spans
+    assert {round(s.score, 2) for s in raw} - {round(s.score, 2) for s in every}  # calibration changed the scores

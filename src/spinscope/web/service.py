@@ -333,8 +333,10 @@ def _raise_in_thread(thread_id: int, exc_type: type[BaseException] | None) -> No
     """Schedule ``exc_type`` in the Python thread ``thread_id`` (None clears a scheduled one). CPython raises it
     at that thread's next bytecode boundary: native calls (a model's forward pass, a blocking socket read)
     finish first."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
-                                               ctypes.py_object(exc_type) if exc_type else None)
+    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    changed = set_async_exc(ctypes.c_ulong(thread_id), ctypes.py_object(exc_type) if exc_type else None)
+    if changed > 1:  # never expected (thread ids are unique); undo, as CPython's documentation asks
+        set_async_exc(ctypes.c_ulong(thread_id), None)
 
 
 class Job:

@@ -23,7 +23,6 @@ from spinscope.inference.windows import (
     best_window,
     build_batch,
     equal_length_batches,
-    gather_tokens,
     load_tokenizer,
     tokenize,
     window_starts,
@@ -77,16 +76,14 @@ class TokenEncoder:
         if n == 0:
             return np.zeros((0, len(sel), DIM), np.float32)
         wins = window_starts(n, self.size, self.overlap)
-        parts = []
+        best, pos = best_window(n, wins)
+        out = np.empty((n, len(sel), DIM), np.float32)
         for b, e in equal_length_batches(wins, self.batch_size):
             ids, mask = build_batch(toks.ids, wins[b:e])
             last, mid = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                                  "token_type_ids": np.zeros_like(ids)})
-            both = np.concatenate([mid, last[:, :, None, :]], 2)[:, :, sel]
-            if both.shape[1] < self.size:  # a short article: one window, shorter than ``size``
-                pad = np.zeros((both.shape[0], self.size - both.shape[1], *both.shape[2:]), both.dtype)
-                both = np.concatenate([both, pad], 1)
-            parts.append(both)
-        best, pos = best_window(n, wins)
-        out: np.ndarray = gather_tokens(np.concatenate(parts, 0), best, pos).astype(np.float32, copy=False)
+            take = np.nonzero((best >= b) & (best < e))[0]  # the tokens most central in this batch's windows
+            rows, cols = best[take] - b, pos[take]
+            for j, layer in enumerate(sel):  # only the chosen layers, only these tokens: memory stays per batch
+                out[take, j] = last[rows, cols] if layer == N_LAYERS - 1 else mid[rows, cols, layer]
         return out

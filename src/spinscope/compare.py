@@ -2,9 +2,9 @@
 article says that the other does not.
 
 "Says that the other does not" is measured on content words: a sentence of A is covered by B when some
-sentence of B (or two neighbouring sentences of B) holds at least half of its content words (lower-cased words of three letters or more that
-are not function words, and numbers). Uncovered sentences are listed, check-worthy claims first. It is a
-reading aid (paraphrase escapes it), not a fact check.
+sentence of B (or two neighbouring sentences of B) holds at least half of its content words (lower-cased
+words of three letters or more that are not function words, and numbers). Uncovered sentences are listed,
+check-worthy claims first. It is a reading aid (paraphrase escapes it), not a fact check.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 _C = math.sqrt(2.0 / math.pi)
+CHUNK = 2048  # tokens per block of the per-token steps
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
@@ -60,8 +61,11 @@ def conv1d_same(x: np.ndarray, w: np.ndarray, b: np.ndarray, dilation: int) -> n
 def token_network(layers: np.ndarray, h: dict[str, np.ndarray], dilations: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """``layers`` (n, L, 384) encoder states of the chosen layers -> (z (n, 2P), P(O/B/I) (n, 3))."""
     n = layers.shape[0]
-    x = layer_norm(layers.reshape(n, -1).astype(np.float32), h["norm_g"], h["norm_b"])
-    x = gelu(x @ h["proj_w"].T + h["proj_b"])
+    x = np.empty((n, h["proj_w"].shape[0]), np.float32)
+    for a in range(0, n, CHUNK):  # per-token steps in blocks: a long article's (n, L*384) temporaries stay small
+        block = layer_norm(layers[a : a + CHUNK].reshape(-1, layers.shape[1] * layers.shape[2]).astype(np.float32),
+                           h["norm_g"], h["norm_b"])
+        x[a : a + CHUNK] = gelu(block @ h["proj_w"].T + h["proj_b"])
     g = x
     for i, d in enumerate(dilations):
         c = conv1d_same(g, h[f"conv{i}_w"], h[f"conv{i}_b"], d)

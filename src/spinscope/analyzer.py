@@ -7,11 +7,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spinscope.article import Article
-from spinscope.calibration import Calibrator, default_calibrator
+from spinscope.calibration import Calibrator, calibrated_findings, default_calibrator
 from spinscope.config import Options
 from spinscope.detectors import Context, Detector, Findings, Resources, load_detector
 from spinscope.detectors.base import keep_outside_excluded
-from spinscope.merge import merge_findings
 from spinscope.report import Report
 from spinscope.scoring import article_scores, technique_counts
 from spinscope.spans import Span
@@ -53,11 +52,7 @@ class Analyzer:
         """The final step: PTC-labelled scores calibrated, one finding per place (``spinscope.merge``), then
         the minimum score: ``Options.min_score`` when set, else the calibrated reader threshold for PTC findings."""
         cal = self.calibrator
-        if cal is not None:
-            spans = cal.apply(spans, _PTC)
-        merged = merge_findings(spans, [d.name for d in self.detectors])
-        if cal is not None:
-            merged = cal.finish(merged, _PTC)
+        merged = calibrated_findings(spans, cal, [d.name for d in self.detectors], _PTC)
         if self.options.min_score is not None:
             return [s for s in merged if s.score >= self.options.min_score]
         floor = cal.reader_threshold if cal is not None else 0.0
@@ -114,8 +109,7 @@ class Analyzer:
             report.scores.update(findings.scores)
             report.warnings.extend(findings.warnings)
             report.detectors.append(detector.name)
-        report.spans.sort(key=Span.sort_key)  # reading order, as in the JSON
-        report.spans = self.findings(report.spans)
+        report.spans = self.findings(report.spans)  # merged findings come in reading order, as in the JSON
         report.scores.update(technique_counts(report.spans))
         report.scores.update(article_scores(article, report.spans))
         report.timings_ms["total"] = round((time.perf_counter() - t_all) * 1000, 2)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.errors import ModelError
+from spinscope.merge import merge_findings
 from spinscope.spans import Span
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "resources" / "models" / "calibration.json"
@@ -143,6 +144,17 @@ class Calibrator:
             m = self.map_for(s.detector, s.technique)
             out.append(s if m is None else replace(s, score=round(m(s.score), 4)))
         return out
+
+
+def calibrated_findings(spans: Iterable[Span], cal: Calibrator | None, order: Sequence[str],
+                        labels: frozenset[str]) -> list[Span]:
+    """The analysis's last step before its threshold: scores of ``labels`` calibrated per layer, one finding
+    per place (``spinscope.merge``), then the second stage. Without a calibrator: merged raw scores.
+    The Analyzer reports this, and ``spinscope.train.calibrate`` fits the maps on exactly this."""
+    if cal is not None:
+        spans = cal.apply(spans, labels)
+    merged = merge_findings(list(spans), order)
+    return merged if cal is None else cal.finish(merged, labels)
 
 
 @cache

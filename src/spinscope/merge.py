@@ -56,7 +56,7 @@ def merge_group(group: Sequence[Span], order: Sequence[str] = ()) -> Span:
 
 def merge_findings(spans: Sequence[Span], order: Sequence[str] = ()) -> list[Span]:
     """Merge overlapping spans of one label (see the module docstring); ``order`` is the pipeline's detector
-    order, used to list a merged finding's layers. The result is sorted by (start, -end, label)."""
+    order, used to list a merged finding's layers. The result is in reading order (``Span.sort_key``)."""
     by_label: dict[str, list[Span]] = {}
     for s in spans:
         by_label.setdefault(s.technique, []).append(s)
@@ -73,4 +73,4 @@ def merge_findings(spans: Sequence[Span], order: Sequence[str] = ()) -> list[Spa
                 out.append(merge_group(current, order))
                 current, end = [s], s.end
         out.append(merge_group(current, order))
-    return sorted(out, key=lambda s: (s.start, -s.end, s.technique))
+    return sorted(out, key=Span.sort_key)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.errors import ModelError
-from spinscope.inference.sentence_encoder import DEFAULT_DIR
+from spinscope.inference.sentence_encoder import DEFAULT_DIR, DIM
 from spinscope.inference.windows import (
     Tokens,
     best_window,
@@ -35,7 +35,6 @@ from spinscope.inference.windows import (
 )
 
 N_LAYERS = 6
-DIM = 384
 
 
 class TokenEncoder:

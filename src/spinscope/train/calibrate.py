@@ -34,6 +34,7 @@ from spinscope.calibration import (
     MERGED,
     Calibrator,
     IsotonicMap,
+    calibrated_findings,
     fit_isotonic,
     reliability,
 )
@@ -117,7 +118,7 @@ def fit_maps(rows: list[tuple[str, str, float, int]]) -> dict[str, IsotonicMap]:
 def merged(spans: list[Span], cal: Calibrator) -> list[Span]:
     """What the analyzer reports before its threshold: calibrated, merged, second stage (when fitted)."""
     ptc = frozenset(PTC_TECHNIQUES)
-    return cal.finish(merge_findings(cal.apply([s for s in spans if s.technique in ptc]), LAYERS), ptc)
+    return calibrated_findings([s for s in spans if s.technique in ptc], cal, LAYERS, ptc)
 
 
 def shown(spans: list[Span], cal: Calibrator, threshold: float) -> list[Span]:

@@ -189,9 +189,7 @@ def train_heads(arts: dict[str, dict[str, Any]], ids: list[str], args: argparse.
     counts = np.bincount(np.concatenate([arts[i]["lab"] for i in ids]), minlength=3).astype(float)
     w_tag = torch.tensor((counts.sum() / counts) ** 0.5, dtype=torch.float32)
     w_tag = w_tag / w_tag[0]
-    tcc = np.bincount([t[3] for i in ids for t in arts[i]["tc"]], minlength=len(PTC_TECHNIQUES)).astype(float) + 1
-    w_tc = torch.tensor((tcc.sum() / tcc) ** args.tc_balance, dtype=torch.float32)
-    w_tc = w_tc / w_tc.mean()
+    w_tc = torch.tensor(class_weights(arts, ids, args.tc_balance), dtype=torch.float32)
     size = args.chunk
     steps = 0
     for epoch in range(args.epochs):

@@ -232,6 +232,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "outlet"
     if att.descriptor:
         head = name.split(" familiar")[0].split(" close to")[0].split(" with ")[0]
+        if DOC_NOUNS.fullmatch(head.split()[-1]):
+            return "document"  # "official statistics show": the head noun decides, not the adjective
         if DOC_NOUNS.search(head) and not PERSON_NOUNS.search(head):
             return "document"
         if _DEFINITE_ROLE.match(head):

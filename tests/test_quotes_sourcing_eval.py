@@ -105,6 +105,13 @@ def test_gold_set_is_independent_and_well_formed(data_dir: Path) -> None:
     report2, missing2 = load_gold(GOLD, data_dir, "report2")
     assert not missing2 and len(report2) >= 10
     assert not {a.id for a in report2} & {a.id for a in tune + report}
+    report3, missing3 = load_gold(GOLD, data_dir, "report3")
+    assert not missing3 and len(report3) >= 12
+    assert not {a.id for a in report3} & {a.id for a in tune + report + report2}
+    for a in report3:  # every speech quote names a listed source (or none); every quote is between marks
+        names = {n for s in a.sources for n in (s["name"], *s["aliases"])}
+        assert all(q["speaker"] in names for q in a.quotes if q["kind"] == "speech" and q["speaker"])
+        assert all(a.text[q["start"] - 1] in "\"“”" for q in a.quotes)
 
 
 def test_cli_eval_sourcing(data_dir: Path) -> None:

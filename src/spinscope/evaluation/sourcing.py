@@ -36,7 +36,7 @@ from spinscope.errors import EvaluationError
 
 KINDS = ("speech", "scare", "title", "slogan")
 SOURCE_KINDS = ("person", "anonymous", "outlet", "document", "organisation", "platform")
-PARTS = ("tune", "report", "report2", "all")
+PARTS = ("tune", "report", "report2", "report3", "all")
 COUNTS = (
     "gold_q", "pred_q", "tp_q",
     "gold_m", "pred_m", "tp_m", "kind_ok",
@@ -84,12 +84,13 @@ def _read_text(corpus: str, doc: str, chars: int, data: Path, cache: dict[str, d
 
 
 def load_gold(gold_dir: Path, data: Path, part: str = "report") -> tuple[list[GoldArticle], list[str]]:
-    """The gold articles of ``part`` (tune, report, report2 or all) with their texts, and the ids skipped
-    because their article is not in ``data``. ``report2`` was annotated after the rules had been changed
+    """The gold articles of ``part`` (tune, report, report2, report3 or all) with their texts, and the ids skipped
+    because their article is not in ``data``. ``report3`` (12 FNC-1 bodies) was annotated in the session that
+    added the dependency parse, before anything ran on it. ``report2`` was annotated after the rules had been changed
     by reading the report part's errors, and before anything ran on it."""
     if part not in PARTS:
         raise EvaluationError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
-    parts = ("tune", "report", "report2") if part == "all" else (part,)
+    parts = ("tune", "report", "report2", "report3") if part == "all" else (part,)
     files = [p for name in parts for p in sorted((gold_dir / name).glob("*.json"))]
     if not files:
         raise EvaluationError(f"no gold files in {gold_dir}/{{{','.join(parts)}}}")

@@ -115,3 +115,46 @@ def test_clause_subject_on_a_parse() -> None:
     assert found is not None
     assert sentence[found.start - 100 : found.end - 100] == "Keith Vaz"
     assert found.role == "chairman of the Home Affairs Select Committee"
+
+
+def test_programme_after_told_is_a_title() -> None:
+    text = (
+        "Interview\n"
+        'The senator appeared on Sunday. He told "Meet the Press" that the vote would pass. '
+        'Her memoir, "Becoming," sold millions. She wrote in "Becoming" that she was shy.\n'
+    )
+    kinds = [q["kind"] for q in run(text).findings["quotes"].sections["quotes"]]
+    assert kinds == ["title", "title", "title"]
+
+
+def test_the_senator_is_the_senator_named_before() -> None:
+    text = (
+        "Senate fight\n"
+        'Sen. Tom Harris said the plan was unworkable. The senator told reporters the vote would fail. "We cannot '
+        'support this," Harris said.\n'
+    )
+    assert sources(text) == {"Sen. Tom Harris": "person"}
+
+
+def test_bodies_openers_and_channels() -> None:
+    text = (
+        "Police hunt\n"
+        "The Royal Newfoundland Constabulary said the man was arrested. Just hours later the town was flooded, "
+        "The Weather Channel reported. Douglas Haig’s LinkedIn Account says he worked for Boeing.\n"
+    )
+    found = sources(text)
+    assert found["The Royal Newfoundland Constabulary"] == "organisation"  # not a person named "Royal"
+    assert found["Weather Channel"] == "outlet"  # not "Weather"
+    assert found.get("LinkedIn") == "platform" and "LinkedIn Account" not in found
+
+
+def test_sentence_opener_is_no_name_even_when_a_census_surname() -> None:
+    from spinscope.nlp import Attribution, _not_a_name, surnames
+
+    text = "Storm\nJust said the damage was huge. Ritter writes that it was not."
+    if "Just" not in surnames():
+        pytest.skip("needs the names package's Census lists")
+    just = Attribution(text.index("Just"), text.index("Just") + 4, "Just", 0, 0, label="")
+    ritter = Attribution(text.index("Ritter"), text.index("Ritter") + 6, "Ritter", 0, 0, label="")
+    assert _not_a_name(text, just, [])
+    assert not _not_a_name(text, ritter, [])  # a Census surname opening its sentence stays a name

@@ -169,7 +169,7 @@ DOC_HEADS = (
 ORG_HEADS = (
     r"Ministry|Department|Agency|Committee|Council|Commission|Office|Party|Administration|Court|Police|Army|"
     r"Union|University|Institute|Bank|Corporation|Foundation|Association|Authority|Board|Parliament|"
-    r"Congress|Senate|Kremlin|Pentagon|Inc|Corp|Ltd|Group|Service"
+    r"Congress|Senate|Kremlin|Pentagon|Inc|Corp|Ltd|Group|Service|Constabulary|Force|Guard"
 )
 # a role that names one person of an organisation ("the chairman of …"), in lower case
 ROLE_HEADS = (
@@ -786,6 +786,8 @@ def _not_a_name(text: str, att: Attribution, mentions: list[Attribution]) -> boo
         return True  # "Many say", "Some have claimed": no one in particular
     if any(len(m.name.split()) > 1 and m.name.split()[-1] == word for m in mentions):
         return False  # the surname of a name met in full
+    if _STOP_WORD.fullmatch(word):
+        return True  # "Just said …", "When …": a sentence opener, whatever the Census lists say
     if word in surnames() or word in first_names():
         return False  # "Ritter writes:"
     inside = re.compile(rf"(?<=[a-z,;] )(?:{re.escape(word)})\b")
@@ -970,6 +972,21 @@ _LOOKBACK = 2500  # characters: an antecedent further back than this is no longe
 _RUN_REACH = 400  # characters: a speaker this close before a pronoun is the current speaker of a run of quotes
 
 
+# what "the senator", "the governor" … call someone named with an abbreviated title ("Sen. Tom Harris")
+_TITLE_NOUNS = {
+    "Sen": "senator lawmaker", "Rep": "representative congressman congresswoman lawmaker", "Gov": "governor",
+    "Gen": "general", "Col": "colonel", "Capt": "captain", "Lt": "lieutenant", "Sgt": "sergeant",
+    "Rev": "reverend", "Det": "detective", "Insp": "inspector", "Supt": "superintendent", "Dr": "doctor",
+    "Prof": "professor", "Amb": "ambassador", "Atty": "attorney", "Adm": "admiral", "Cmdr": "commander",
+    "Congressman": "lawmaker", "Congresswoman": "lawmaker", "Senator": "lawmaker",
+}  # fmt: skip
+
+
+def _title_nouns(name: str) -> str:
+    m = _TITLE_WORDS.match(name)
+    return " ".join(_TITLE_NOUNS.get(w.rstrip("."), "") for w in m.group(0).split()) if m else ""
+
+
 def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: int) -> list[Attribution]:
     """The items (sorted by start) that start in ``[lo, hi)``."""
     return list(items[bisect_left(starts, lo) : bisect_left(starts, hi)])
@@ -1030,7 +1047,7 @@ def _resolve(
                 cand_name, c_s, c_e = prev.antecedent
             else:
                 cand_name, c_s, c_e = prev.name, prev.start, prev.end
-            cand_text = f"{cand_name} {prev.role or ''}"
+            cand_text = f"{cand_name} {prev.role or ''} {_title_nouns(cand_name)}"
             if head is not None:
                 if cand_name.lower() == low:
                     continue

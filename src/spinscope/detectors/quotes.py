@@ -248,9 +248,14 @@ _TITLE_BEFORE = re.compile(
 _WORK_BEFORE = re.compile(
     r"\b(?:song|album|film|movie|book|novel|memoir|show|series|programme|program|musical|documentary|podcast|"
     r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on)"
-    r"(?:\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s)?\s*$",
+    r"(?:\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s)?,?\s*$",
     re.I,
 )
+# a programme or work as the place of what was said: 'told "Meet the Press" that', 'wrote in "Becoming" that'
+_PROGRAMME_BEFORE = re.compile(
+    r"\b(?:told|on|appeared on|wrote in|writes in|said in|said on|interview with|host of|guest on)\s*$"
+)
+_PROGRAMME_AFTER = re.compile(r"^\s*(?:that|on|in|about|this|last|earlier|[,.;]|$)")
 _TITLE_AFTER = re.compile(
     r"^[,.]?\s*(?:singer|crooner|star|stars|host|anchor|author|actor|actress|writer|director|producer|creator|"
     r"broadcast|show|programme|program|series|segment|interview|episode|album|song|tour|franchise|film|movie|"
@@ -308,6 +313,8 @@ def quote_kind(text: str, q: Quote, attributed: bool) -> str:
     if not starts_sentence and not re.search(r"[.!?]$", core) and _title_case(core) and not _headline_case(line):
         if _TITLE_AFTER.match(after) or _WORK_BEFORE.search(before):
             return "title"  # even in an attributed sentence: 'claimed the "Welcome To The Jungle" singer'
+        if _PROGRAMME_BEFORE.search(before) and _PROGRAMME_AFTER.match(after) and not body.rstrip().endswith(","):
+            return "title"  # 'He told "Meet the Press" that …': where it was said, not what
         several = len(core.split()) > 1
         if not attributed and several and (_TITLE_BEFORE.search(before) or core.startswith("The ")):
             return "title"

@@ -206,7 +206,7 @@ _OUTLET_ROLE = re.compile(rf"(?i:(?:the|a|an)\s+)?(?:[\w-]+\s+){{0,2}}(?i:{_OUTL
 OUTLET_WORDS = re.compile(
     r"\b(?:News|Reporter|Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Magazine|Radio|TV|Television|"
     r"Network|Press|Daily|Mail|Express|Mirror|Guardian|Independent|Observer|Chronicle|Standard|Insider|Wire|"
-    r"Weekly|Cop|Beast|Examiner|Inquirer|Sun|Star|Bulletin|Dispatch|Monitor|Register|Sentinel|Courier)$"
+    r"Weekly|Cop|Beast|Examiner|Inquirer|Sun|Star|Bulletin|Dispatch|Monitor|Register|Sentinel|Courier|Channel)$"
 )
 
 
@@ -220,7 +220,14 @@ def outlet_in(name: str) -> str | None:
         r"(?i:site|website|newspaper|paper|magazine|blog|network|channel|outlet)$", name
     )):
         return None  # "a Yemeni security report", "the company report": not an outlet's name
+    last = name.split()[-1]
+    if m.group("before") and last[:1].isupper() and not PLATFORM.fullmatch(named):
+        return f"{named} {last}"  # "The Weather Channel": the capitalised noun is part of the name
     return named
+
+
+# "The Royal Newfoundland Constabulary": a capitalised name after "The" is a body, not a person
+_THE_NAME = re.compile(r"The\s+[A-Z]")
 
 
 def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:
@@ -250,7 +257,7 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
     if OUTLET_WORDS.search(name) and not ORG_NOUNS.search(name):
         return "outlet"  # "The Hollywood Reporter", "Fox News" when the outlet table lacks them
     if has_first_name(name) or (len(name.split()) > 1 and gender_of(name)):
-        if not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):
+        if not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name) or _THE_NAME.match(name)):
             return "person"  # "Jimmy Page", "Mohammed Islam", whatever NER says
     if len(name.split()) == 1 and PERSON_NOUNS.fullmatch(name):
         return "anonymous"  # "Prosecutors said": a group, capitalised only because it starts the sentence
@@ -258,9 +265,11 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "person"  # "Franken" after "Sen. Al Franken", whatever NER says about the bare surname
     if name.split()[-1] in surnames and not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):
         return "person"  # "Yvette Cooper" beside "Ms Cooper", whatever NER says about the full name
-    if label == "PERSON" or att.titled:
+    if att.titled or (label == "PERSON" and not _THE_NAME.match(name)):
         return "person"
-    if label in ("ORG", "GPE", "NORP", "FAC") or ORG_SUFFIX.search(name) or ORG_NOUNS.search(name):
+    if label in ("ORG", "GPE", "NORP", "FAC") or _THE_NAME.match(name):
+        return "organisation"
+    if ORG_SUFFIX.search(name) or ORG_NOUNS.search(name):
         return "organisation"
     if DOC_NOUNS.search(name):
         return "document"

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 
-def cpu_session(path: Path, threads: int | None = None) -> Any:
-    """An onnxruntime CPU session for ``path``; ``threads`` sets intra-op threads (None: onnxruntime's default)."""
+def cpu_session(path: Path | bytes, threads: int | None = None) -> Any:
+    """An onnxruntime CPU session for ``path`` (or a serialised graph); ``threads`` sets intra-op threads (None:
+    onnxruntime's default)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     if threads:
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    model = path if isinstance(path, bytes) else str(path)
+    return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])

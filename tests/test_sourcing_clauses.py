@@ -158,3 +158,36 @@ def test_sentence_opener_is_no_name_even_when_a_census_surname() -> None:
     ritter = Attribution(text.index("Ritter"), text.index("Ritter") + 6, "Ritter", 0, 0, label="")
     assert _not_a_name(text, just, [])
     assert not _not_a_name(text, ritter, [])  # a Census surname opening its sentence stays a name
+
+
+def test_a_cue_in_a_relative_clause_does_not_claim_the_quote_before_it() -> None:
+    text = (
+        "Jackson remarks\n"
+        'In a radio address, Jesse Jackson urged listeners to "make an example" of a Washington Post reporter who had '
+        "reported that he used a slur.\n"
+    )
+    quote = run(text).findings["quotes"].sections["quotes"][0]
+    assert quote["speaker"] is None or quote["speaker"]["name"] != "a Washington Post reporter"
+    assert "a Washington Post reporter" in sources(text)  # still a source: the reporter reported something
+
+
+def test_whose_is_no_speaker_and_work_after_author_of_is_a_title() -> None:
+    text = (
+        "Farrakhan\n"
+        'Mr. Farrakhan, whose name, the Anti-Defamation League wrote after the event, is "virtually synonymous with '
+        'anti-Semitism," spoke on Sunday. Edward E. Curtis IV, the author of "Black Muslim Religion in the Nation of '
+        'Islam," said that estimates ranged widely.\n'
+    )
+    quotes = run(text).findings["quotes"].sections["quotes"]
+    assert [q["kind"] for q in quotes] == ["speech", "title"]
+    assert quotes[0]["speaker"]["name"] == "Anti-Defamation League"
+    assert "whose name" not in sources(text)
+
+
+def test_a_name_after_an_opening_phrase_keeps_its_sentence() -> None:
+    text = (
+        "Plague\n"
+        "Speaking from Madagascar, Christine South, head of IFRC’s (International Federation of Red Cross) emergency "
+        'operations, said: "With anything like this there is a possibility that somebody could be infected."\n'
+    )
+    assert speakers(text) == ["Christine South"]

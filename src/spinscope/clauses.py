@@ -34,6 +34,7 @@ _TITLE_HEADS = frozenset(
     "Ambassador Commissioner Attorney Senator Spokesman Spokeswoman".split()
 )
 _QUANTIFIERS = frozenset("one two three four five some many most several all each both few none".split())
+_DANGLING = frozenset("of for to with by from in on at about among the a an and or but".split())
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _CONNECTIVE = frozenset({"and", "but", "or", "then", "so", "yet", "also", "later", "again", "previously", "once"})
 
@@ -45,6 +46,7 @@ class ClauseSubject:
     start: int
     end: int
     role: str | None = None
+    relative: bool = False  # the verb is in a relative clause ("a reporter who had reported that …")
 
 
 def _load(model: str) -> Any | None:
@@ -89,7 +91,9 @@ def subject_token(verb: Any) -> Any | None:
         subj = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None)
         if subj is not None:
             if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                return tok.head
+                noun = tok.head
+                # "The Realist Report, an … outlet, which describes": the name the described noun stands beside
+                return noun.head if noun.dep_ == "appos" else noun
             return subj
         passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         if passive is not None:
@@ -163,4 +167,12 @@ def clause_subject(doc: Any, offset: int, verb_start: int) -> ClauseSubject | No
     if head is None or head.i == verb.i or head.lower_ in _RELATIVE:
         return None
     s, e, role = subject_span(head)
-    return ClauseSubject(offset + s, offset + e, role)
+    cut = next((t for t in doc if s <= t.idx < e and (t.lower_ in _RELATIVE or t.lower_ == "whose")), None)
+    if cut is not None:  # a relative clause the parse left in the subject: "a … agent who spoke on condition …"
+        if cut.idx == s:
+            return None  # "Mr. Farrakhan, whose name, the ADL wrote, is …": no speaker in the parse
+        e = len(doc.text[: cut.idx].rstrip(" ,"))
+        if doc.text[s:e].split()[-1].lower() in _DANGLING:
+            return None  # "the majority of whom": no one in particular
+    relative = any(t.dep_ == "relcl" for t in (verb, *verb.ancestors))
+    return ClauseSubject(offset + s, offset + e, role, relative)

@@ -312,6 +312,7 @@ class Attribution:
     role: str | None = None
     antecedent: tuple[str, int, int] | None = None  # for pronouns / "the official"
     label: str | None = None  # spaCy entity label of the name ("" = none found; None = not looked up)
+    relative: bool = False  # the cue is in a relative clause ("a reporter who had reported that …")
 
 
 def paragraph_regions(article: Article) -> list[tuple[int, int]]:
@@ -663,6 +664,10 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             if att is not None and rule_att is not None and not rule_att.descriptor and found is not None:
                 if found.start <= rule_att.start and rule_att.end == found.end:
                     att = rule_att  # "the man’s attorney Lopa Blumenthal": the rules already trimmed the name
+                elif _opens_clause(text, sent.start, rule_att.start) and found.start != rule_att.start:
+                    att = rule_att  # a name opening its sentence is its subject ("Christine South, head of …")
+            if att is not None and found is not None and found.relative:
+                att.relative = True
             if att is not None and att.descriptor and _SAID_IN.search(att.name):
                 att = None
             if att is not None and not _inside_quote(text, sent.start, att.start):
@@ -693,6 +698,11 @@ def _clause_end(text: str, verb_end: int, sent_end: int) -> int:
     """The end of the words parsed for a cue: its verb and up to three words after it in the sentence."""
     m = _AFTER_VERB.match(text, verb_end, sent_end)
     return m.end() if m else verb_end
+
+
+def _opens_clause(text: str, sent_start: int, start: int) -> bool:
+    """Whether only an opening phrase ("Speaking from Madagascar, ") stands before ``start`` in its sentence."""
+    return not text[sent_start:start].strip() or _OPENER.fullmatch(text, sent_start, start) is not None
 
 
 _PERCEIVED = re.compile(r"\b(?:heard|seen|filmed|caught|recorded|overheard)\s+$")

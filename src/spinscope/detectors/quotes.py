@@ -247,7 +247,8 @@ _TITLE_BEFORE = re.compile(
 )
 _WORK_BEFORE = re.compile(
     r"\b(?:song|album|film|movie|book|novel|memoir|show|series|programme|program|musical|documentary|podcast|"
-    r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on)"
+    r"episode|titled|entitled|sang|sings|performed|aired|starred in|appeared on|"
+    r"(?:author|authors|writer|director|creator|host|editor) of)"
     r"(?:\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s)?,?\s*$",
     re.I,
 )
@@ -435,6 +436,7 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
         a
         for a in cues.between(close, close + _AFTER_REACH)
         if close <= min(a.start, a.verb_start)
+        and not a.relative  # '"make an example" of a reporter who had reported that …': not this quote's speaker
         and (_GAP if ends_sentence else _GAP_OPEN).fullmatch(text[close : min(a.start, a.verb_start)])
         and "\n" not in text[close : min(a.start, a.verb_start)]
         and not (ends_sentence and text[min(a.start, a.verb_start)].isupper())

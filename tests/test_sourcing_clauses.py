@@ -191,3 +191,32 @@ def test_a_name_after_an_opening_phrase_keeps_its_sentence() -> None:
         'operations, said: "With anything like this there is a possibility that somebody could be infected."\n'
     )
     assert speakers(text) == ["Christine South"]
+
+
+def test_a_quote_introduced_by_any_verb_takes_its_subject() -> None:
+    text = (
+        "Weather man\n"
+        'The NY Daily News headline taunted, "NBC meteorologist Mike Seidel appears to relieve himself during '
+        'broadcast." In the video, the terrorists remind the audience: "This is a slippery slope."\n'
+    )
+    assert speakers(text) == ["The NY Daily News headline", "the terrorists"]
+
+
+def test_no_intro_speaker_from_a_clause_subject_or_you() -> None:
+    text = (
+        "Gold coins\n"
+        'What Trump has done with his announcement is send a clear message to the CIA: "Give me what I want."\n'
+        'To the critics you reply: "We will not be silenced by anyone."\n'
+    )
+    assert speakers(text) == [None, None]
+    assert sources(text) == {}
+
+
+def test_the_report_is_not_a_photo_from_the_report() -> None:
+    text = (
+        "Report\n"
+        "In April, Zakkout promoted a report about the attacks.\n"
+        "A photo from the report shows the burning towers.\n"
+        'The report begins, "It ain’t debatable! The towers were brought down on purpose."\n'
+    )
+    assert speakers(text) == ["The report"]  # not the photo

@@ -88,7 +88,7 @@ def subject_token(verb: Any) -> Any | None:
     passive ("could be heard saying") that verb's subject. None when the parse shows no subject."""
     tok = verb
     for _ in range(4):
-        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None)
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)  # never a clause ("What Trump did is")
         if subj is not None:
             if subj.lower_ in _RELATIVE and tok.dep_ == "relcl":
                 noun = tok.head
@@ -176,3 +176,19 @@ def clause_subject(doc: Any, offset: int, verb_start: int) -> ClauseSubject | No
             return None  # "the majority of whom": no one in particular
     relative = any(t.dep_ == "relcl" for t in (verb, *verb.ancestors))
     return ClauseSubject(offset + s, offset + e, role, relative)
+
+
+# main verbs that introduce nothing: "The message was: …", "She had a message for critics: …"
+_NOT_INTRO = frozenset("is was are were be been being am has have had do does did".split())
+
+
+def intro_subject(doc: Any, offset: int) -> tuple[ClauseSubject, tuple[int, int]] | None:
+    """For the parse of the words before a quote ("The NY Daily News headline taunted,"), the main verb's
+    subject and the verb's article offsets; None when the main verb is a copula, passive or has no subject."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or not root.text.isalpha() or not root.text.islower() or root.lower_ in _NOT_INTRO:
+        return None
+    found = clause_subject(doc, offset, offset + root.idx)
+    if found is None:
+        return None
+    return found, (offset + root.idx, offset + root.idx + len(root.text))

@@ -313,6 +313,7 @@ class Attribution:
     antecedent: tuple[str, int, int] | None = None  # for pronouns / "the official"
     label: str | None = None  # spaCy entity label of the name ("" = none found; None = not looked up)
     relative: bool = False  # the cue is in a relative clause ("a reporter who had reported that …")
+    introduces: bool = False  # found from the words before a quote ("The headline taunted, “…”"): that quote's cue
 
 
 def paragraph_regions(article: Article) -> list[tuple[int, int]]:
@@ -590,7 +591,12 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
     def in_title(pos: int) -> bool:
         return title is not None and title.start <= pos < title.end
 
+    intros: list[tuple[int, Region, int]] = []  # sentences introducing a quote with a verb the cues lack
     for sent in _joined_at_titles(text, sentence_regions(article)):
+        intro = _quote_intro(text, sent)
+        if intro is not None and not in_title(sent.start):
+            intros.append((len(out), sent, intro))
+            out.append(None)
         for v in _VERB.finditer(text, sent.start, sent.end):
             verb = v.group(0).lower()
             att: Attribution | None = None
@@ -652,11 +658,22 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                 att = None  # "A spokeswoman … said she couldn't": a subject never holds a cue of its own
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
-    if unsettled:
+    if unsettled or intros:
         # the subject stands before the verb: the sentence is parsed up to the verb and a few words after it
         # (two fifths fewer tokens than whole sentences; the parse of the words before the verb is the same)
         cuts = {(sent.start, vs): _clause_end(text, ve, sent.end) for _i, sent, vs, ve, _a in unsettled}
-        parses = clauses.parse_regions(text, context, [(s, e) for (s, _v), e in cuts.items()])
+        regions = [(s, e) for (s, _v), e in cuts.items()] + [(sent.start, end) for _i, sent, end in intros]
+        parses = clauses.parse_regions(text, context, regions)
+        for i, sent, end in intros:
+            if any(a is not None and sent.start <= a.verb_start < end for a in out[i + 1 :]):
+                continue  # a cue of the rules introduces the quote after all
+            found_intro = clauses.intro_subject(parses[(sent.start, end)], sent.start)
+            if found_intro is not None:
+                subject, (vs, ve) = found_intro
+                intro_att = _from_clause(text, subject, vs, ve)
+                if intro_att is not None and not (intro_att.descriptor and _SAID_IN.search(intro_att.name)):
+                    intro_att.introduces = True
+                    out[i] = intro_att
         for i, sent, vs, ve, rule_att in unsettled:
             doc = parses.get((sent.start, cuts[(sent.start, vs)]))
             found = clauses.clause_subject(doc, sent.start, vs) if doc is not None else None
@@ -705,6 +722,24 @@ def _opens_clause(text: str, sent_start: int, start: int) -> bool:
     return not text[sent_start:start].strip() or _OPENER.fullmatch(text, sent_start, start) is not None
 
 
+_INTRO_MARK = re.compile(r"[,:]\s*[“\"]")
+_INTRO_WORDS = (2, 25)  # words before the mark in a sentence that introduces a quote
+
+
+def _quote_intro(text: str, sent: Region) -> int | None:
+    """Where a sentence's words before a quote end ("The NY Daily News headline taunted, “…”"), when that
+    quote follows a comma or colon and no cue word of the rules stands before it; else None."""
+    m = _INTRO_MARK.search(text, sent.start, sent.end)
+    if m is None:
+        return None
+    pre = text[sent.start : m.start()]
+    if not (_INTRO_WORDS[0] <= len(pre.split()) <= _INTRO_WORDS[1]) or any(c in pre for c in '"“”'):
+        return None
+    if _VERB.search(pre) or _inside_quote(text, sent.start, m.start()):
+        return None
+    return m.start()
+
+
 _PERCEIVED = re.compile(r"\b(?:heard|seen|filmed|caught|recorded|overheard)\s+$")
 
 
@@ -738,7 +773,7 @@ def _from_clause(text: str, found: clauses.ClauseSubject, verb_start: int, verb_
     description."""
     s, e = _clean_name(text, found.start, found.end)
     name = text[s:e]
-    if not name.strip() or name.lower() in _RELATIVE_WORDS:
+    if not name.strip() or name.lower() in _RELATIVE_WORDS or name.lower() in _NO_SOURCE_PRONOUNS:
         return None
     role = found.role
     if role is not None and (re.fullmatch(r"\d{1,3}", role) or not (_ROLE_LIKE.match(role) or re.search(NAME, role))):
@@ -767,6 +802,7 @@ def _from_clause(text: str, found: clauses.ClauseSubject, verb_start: int, verb_
     return Attribution(s, e, name, verb_start, verb_end, descriptor=True, titled=titled, role=role)
 
 
+_NO_SOURCE_PRONOUNS = frozenset({"you", "i", "me", "us", "one", "everyone", "nobody", "someone", "anyone"})
 _RELATIVE_WORDS = frozenset({"who", "that", "which", "whom", "what", "this", "there", "here"})
 
 
@@ -1061,7 +1097,10 @@ def _resolve(
             if head is not None:
                 if cand_name.lower() == low:
                     continue
-                if head not in cand_text.lower():
+                # a description's own head, not a noun after its preposition: "The report" is not "A photo from
+                # the report"
+                own = _PREP_TAIL.sub("", cand_name) if prev.descriptor else cand_text
+                if head not in own.lower() and head not in (prev.role or "").lower():
                     continue
             else:
                 cand_plural = prev.descriptor and _is_plural(cand_name)
@@ -1100,6 +1139,7 @@ def _resolve(
 
 
 _HEAD = re.compile(rf"\b(?i:{_PERSON_HEADS})\b")
+_PREP_TAIL = re.compile(r"\s+(?:from|of|for|at|in|with|by|on|to|about|close|familiar|who|that)\b.*$", re.S)
 
 
 def _is_plural(desc: str) -> bool:

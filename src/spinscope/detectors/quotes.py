@@ -436,7 +436,9 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
         a
         for a in cues.between(close, close + _AFTER_REACH)
         if close <= min(a.start, a.verb_start)
-        and not a.relative  # '"make an example" of a reporter who had reported that …': not this quote's speaker
+        # '"make an example" of a reporter who had reported that …', 'In the video, they remind the audience: “…”':
+        # not the speaker of the quote before
+        and not (a.relative or a.introduces)
         and (_GAP if ends_sentence else _GAP_OPEN).fullmatch(text[close : min(a.start, a.verb_start)])
         and "\n" not in text[close : min(a.start, a.verb_start)]
         and not (ends_sentence and text[min(a.start, a.verb_start)].isupper())

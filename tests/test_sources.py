@@ -202,3 +202,38 @@ def test_cited_outlets_platforms_and_outlet_descriptions() -> None:
     assert kinds.get("Jimmy Page") == "person"
     assert "Business Insider" not in kinds  # named, not cited
     assert not any("Starbucks" in name for name in kinds)
+
+
+def test_outlets_by_what_surrounds_them() -> None:
+    kinds = source_kinds(
+        "Force leaks\n"
+        "Unconfirmed reports from Movie Pilot and Ikwiz suggest that the director wants an earlier release. "
+        "Mohammed Emwazi is the man in the videos, the BBC and the Washington Post newspaper reported Thursday.\n"
+        "Dr. Welat told Guney Yildiz, a journalist at BBC World, that he suspected chlorine gas. "
+        '"We will charge nightly," Apple spokeswoman Nat Kerris said in a statement to Re/code. '
+        "Yonhap suggest Kim is still in control.\n"
+    )
+    for outlet in ("Movie Pilot", "Ikwiz", "BBC", "Washington Post", "BBC World", "Re/code", "Yonhap"):
+        assert kinds[outlet] == "outlet", outlet
+    assert not any("reports from" in name or "Yonhap" in name and name != "Yonhap" for name in kinds)
+    assert kinds["Dr. Welat"] == "person" and kinds["Nat Kerris"] == "person"
+
+
+def test_a_report_by_a_body_stays_a_document_and_bible_stories_no_outlet() -> None:
+    kinds = source_kinds(
+        "Crime\n"
+        "But a report by the Swedish National Council for Crime Prevention shows increasing numbers of threats. "
+        "The lessons treat stories in the Bible as historical fact, the suit says.\n"
+    )
+    assert kinds["a report by the Swedish National Council for Crime Prevention"] == "document"
+    assert "Bible" not in kinds and "Swedish National Council" not in kinds
+
+
+def test_media_are_anonymous_and_a_released_statement_has_its_author() -> None:
+    kinds = source_kinds(
+        "Rescue\n"
+        "South Korean media said Kim is still in control.\n"
+        "Yemen’s defence ministry released a statement claiming that armed forces freed a hostage, Reuters reported.\n"
+    )
+    assert kinds["South Korean media"] == "anonymous"
+    assert kinds["Yemen’s defence ministry"] == "organisation"

@@ -101,6 +101,9 @@ def subject_token(verb: Any) -> Any | None:
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "ccomp") and tok.text.endswith("ing")):
             tok = tok.head
             continue
+        if tok.dep_ == "acl" and tok.text.endswith("ing") and tok.head.dep_ == "dobj":
+            tok = tok.head.head  # "released a statement claiming": the one who released it
+            continue
         return None
     return None
 

@@ -192,7 +192,7 @@ _PERSON_HEADS = (
     r"singers?|players?|stars?|artists?|writers?|novelists?|candidates?|voters?|pilots?|drivers?|"
     r"guards?|ministers?|strategists?|consultants?|academics?|professors?|commentators?|pollsters?|"
     r"bankers?|protesters?|parents?|victims?|survivors?|publicists?|reps|relatives?|fans?|followers?|users?|"
-    r"commenters?|"
+    r"commenters?|media|"
     r"veterans?|journalists?|reporters?|editors?|publishers?|campaigners?|envoys?|judges?|physicians?|"
     r"authorities|ministr(?:y|ies)|departments?|"
     r"governments?|compan(?:y|ies)|agenc(?:y|ies)|offices?|committees?|courts?|administrations?|"
@@ -258,6 +258,7 @@ _NOUN_USE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)\s+$"
 )
+_PAST = re.compile(r"said|says|told|tells|wrote|writes")
 _SAID_IN = re.compile(r"\b(?:said|says|told|tells|added|wrote|writes|asked)\b")
 _PASSIVE = re.compile(
     r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$"
@@ -601,7 +602,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             verb = v.group(0).lower()
             att: Attribution | None = None
             near = max(sent.start, v.start() - 30)
-            noun = _NOUN_USE.search(text, near, v.start())
+            # "a thousand calls", "media reports", "the reported death": a noun or adjective; "said" never is
+            noun = not _PAST.fullmatch(verb) and _NOUN_USE.search(text, near, v.start())
             passive = verb not in ("according to", "citing") and _PASSIVE.search(text, near, v.start())
             if noun or passive or _inside_quote(text, sent.start, v.start()):
                 continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
@@ -740,6 +742,11 @@ def _quote_intro(text: str, sent: Region) -> int | None:
     return m.start()
 
 
+# "Yemen's defence ministry released a statement claiming that …": the one who issued it
+_ISSUED = re.compile(
+    r"\b(?:released|issued|published|posted|put out|sent|tweeted|shared)\s+(?:a|an|its|his|her|their)\s+"
+    r"(?:[\w-]+\s+)?(?:statement|message|video|post|tweet|letter|note|press release|report)\s+$"
+)
 _PERCEIVED = re.compile(r"\b(?:heard|seen|filmed|caught|recorded|overheard)\s+$")
 
 
@@ -754,7 +761,7 @@ def _unsettled(
     if headline:
         return False  # "Factory closure confirmed": a headline's telegraphic grammar misleads the parser
     if att is None:
-        if text[verb_start:verb_end].endswith("ing") and not _PERCEIVED.search(pre):
+        if text[verb_start:verb_end].endswith("ing") and not (_PERCEIVED.search(pre) or _ISSUED.search(pre)):
             return False  # "the remainder saying": no report of speech without a comma or "heard"
         return len(pre.split()) >= 2 and not pre.rstrip().endswith(",")
     if "(" in text[sent_start:verb_start] or ")" in text[att.end : verb_start]:

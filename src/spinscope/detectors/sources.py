@@ -55,7 +55,7 @@ PERSON_NOUNS = re.compile(
     r"observers?|economists?|scientists?|researchers?|doctors?|executives?|colleagues?|friends?|"
     r"neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|men|women|"
     r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally|publicists?|reps|"
-    r"representatives?|relatives?|family|users?|commenters?|followers?|fans?)\b",
+    r"representatives?|relatives?|family|users?|commenters?|followers?|fans?|media)\b",
     re.I,
 )
 # "the former chairman of the Judiciary Committee": one identifiable person, described instead of named
@@ -169,6 +169,31 @@ _SAID_ON = re.compile(
 _SPEECH_IN = re.compile(rf"\b(?:{SAY}|wrote|posted|shared|responded|commented)\b|[“”\"]")
 
 
+_COORD_SUBJECT = re.compile(
+    r"^\s+(?:and|or)\s+(?:the\s+)?(?:[A-Z][\w.&/'’-]*\s+){0,3}[A-Z][\w.&/'’-]*"
+    r"(?:\s+(?:newspaper|magazine|website|site|agency|network|channel|broadcaster))?"
+)
+# where a capitalised name is an outlet by what surrounds it, whether or not the outlet table knows it:
+# "Guney Yildiz, a journalist at BBC World", "said in a statement to Re/code", "reports from Movie Pilot and Ikwiz"
+# (not "a report by X": a document, perhaps by a body)
+_OUTLET_CONTEXT = re.compile(
+    r"\b(?:(?:journalist|reporter|correspondent|editor|columnist|anchor|writer|contributor)\s+(?:at|for|with)|"
+    r"(?:statement|comments?|remarks)\s+to|[Rr]eports\s+from)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3})"
+    r"(?:\s+and\s+(?:the\s+)?(?P<other>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3}))?"
+)
+_REPORTS_BY = re.compile(
+    r"(?:[\w-]+\s+){0,2}(?i:reports)\s+from\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3})"
+    r"(?:\s+and\s+(?:the\s+)?(?P<other>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3}))?$"
+)
+# news agencies the outlet table may lack; a bare capitalised name is otherwise taken for a person
+NEWS_AGENCIES = re.compile(
+    r"(?:Yonhap|Xinhua|TASS|Itar-Tass|Interfax|Kyodo|Jiji|ANSA|EFE|Anadolu|KCNA|IRNA|ISNA|Fars|Tasnim|Mehr|Bernama|"
+    r"Antara|PTI|ANI|RIA Novosti|Sputnik|UPI|SANA|WAFA|MENA|Prensa Latina|Notimex|dpa|DPA|Agence France-Presse)"
+)
+
+
 def cited(text: str, start: int, end: int, sent: Region) -> bool:
     """Whether the outlet at ``[start, end)`` is cited in its sentence: "according to X", "told X", "X
     reported", "X's Andrew Rice reports", "a story in X", "per X"."""
@@ -176,7 +201,11 @@ def cited(text: str, start: int, end: int, sent: Region) -> bool:
     after = text[end : min(sent.end, end + 80)]
     if _CITE_BEFORE.search(before) and _SPEECH_IN.search(text[sent.start : sent.end]):
         return True
-    return _CITE_AFTER.match(after) is not None
+    if _CITE_AFTER.match(after) is not None:
+        return True
+    # "the BBC and the Washington Post newspaper reported": one of two subjects of the cue
+    coord = _COORD_SUBJECT.match(after)
+    return coord is not None and _CITE_AFTER.match(after[coord.end() :]) is not None
 
 
 def said_on(text: str, start: int, end: int, sent: Region) -> bool:
@@ -237,6 +266,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "platform"
     if name in outlet_names or re.sub(r"^the\s+", "", name, flags=re.I) in outlet_names:
         return "outlet"
+    if NEWS_AGENCIES.fullmatch(re.sub(r"^the\s+", "", name, flags=re.I)):
+        return "outlet"  # "Yonhap suggest …"
     if att.descriptor:
         head = name.split(" familiar")[0].split(" close to")[0].split(" with ")[0]
         if DOC_NOUNS.fullmatch(head.split()[-1]):
@@ -399,6 +430,12 @@ class SourcesDetector(Detector):
                 add(a_name, kind, (att.start, att.end))
             else:
                 named = outlet_in(att.name)
+                by = _REPORTS_BY.match(att.name) if att.descriptor else None
+                if by is not None:  # "Unconfirmed reports from Movie Pilot and Ikwiz suggest": the outlets
+                    named = by.group("name")
+                    if by.group("other"):
+                        o_s = att.start + by.start("other")
+                        add(by.group("other"), "outlet", (o_s, o_s + len(by.group("other"))))
                 if named is None and att.role and _OUTLET_ROLE.fullmatch(att.role.strip()):
                     named = att.name  # '… wrote the site Mediaite'
                 if named is not None:  # "the site Mediaite", "a CBS News report", "the Washington Post newspaper"
@@ -447,6 +484,15 @@ class SourcesDetector(Detector):
                 continue
             if said_on(text, m.start(), m.end(), sents[i]):
                 add(m.group(0), "platform", (m.start(), m.end()))["outlet"] = None
+        for m in _OUTLET_CONTEXT.finditer(text):
+            if quoted.containing(m.start()) >= 0 or article.is_excluded(m.start(), m.end()):
+                continue
+            for group in ("name", "other"):
+                named = m.group(group)
+                if named and not has_first_name(named) and not PLATFORM.fullmatch(named):
+                    ns = m.start(group)
+                    src = add(named, "outlet", (ns, ns + len(named)))
+                    src.setdefault("outlet", None)
         out = sorted(sources.values(), key=lambda v: v["mentions"][0]["start"])
         for src in out:
             if src["kind"] == "person" and not src["role"]:

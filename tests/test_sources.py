@@ -237,3 +237,30 @@ def test_media_are_anonymous_and_a_released_statement_has_its_author() -> None:
     )
     assert kinds["South Korean media"] == "anonymous"
     assert kinds["Yemen’s defence ministry"] == "organisation"
+
+
+def test_one_entry_per_source_across_kinds_and_police() -> None:
+    ctx = run(
+        "Force leaks\n"
+        "Unconfirmed reports from Movie Pilot and Ikwiz suggest the release will move. According to Movie Pilot, "
+        'the director is worried. Ikwiz says: "Disney is taking the request very seriously."\n'
+        "The Royal Newfoundland Constabulary said the man was arrested. Police said he had been drinking.\n"
+    )
+    sources = ctx.findings["sources"].sections["sources"]
+    names = [s["name"] for s in sources]
+    assert names.count("Movie Pilot") == 1 and names.count("Ikwiz") == 1
+    kinds = {s["name"]: s["kind"] for s in sources}
+    assert kinds["Movie Pilot"] == "outlet" and kinds["Ikwiz"] == "outlet"
+    assert "Police" not in kinds  # one force: the Constabulary, with both mentions
+    force = next(s for s in sources if s["name"] == "The Royal Newfoundland Constabulary")
+    assert len(force["mentions"]) == 2
+
+
+def test_screen_name_and_at_least_from_the_parse() -> None:
+    kinds = source_kinds(
+        "Lego letter\n"
+        "It is a sentiment that has seen the image shared widely since user fryd_ first posted it on Saturday.\n"
+        "Police said at least one occupant of the Manhattan apartment told officers the report was false.\n"
+    )
+    assert kinds.get("fryd_") == "person"
+    assert not any(name.startswith("least") for name in kinds)

@@ -779,7 +779,15 @@ def _from_clause(text: str, found: clauses.ClauseSubject, verb_start: int, verb_
     description whose appositive is the name ("the ministry's spokesman, Ahmad Karimi,"), or a
     description."""
     s, e = _clean_name(text, found.start, found.end)
+    if not re.fullmatch(NAME, text[s:e]):
+        s, e = found.start, found.end  # "At least one occupant of …": a description keeps its first word
     name = text[s:e]
+    handle = _HANDLE_END.search(name)
+    if handle:  # "since user fryd_ first posted it": a screen name is a person's name
+        h_s, h_e = s + handle.start("handle"), s + handle.end("handle")
+        rest = re.match(r"[\w.-]*", text[h_e:verb_start])
+        h_e += len(rest.group(0).rstrip(".")) if rest else 0  # the parser splits "fryd_" into two tokens
+        return Attribution(h_s, h_e, text[h_s:h_e], verb_start, verb_end, titled=True)
     if not name.strip() or name.lower() in _RELATIVE_WORDS or name.lower() in _NO_SOURCE_PRONOUNS:
         return None
     role = found.role

@@ -220,3 +220,28 @@ def test_the_report_is_not_a_photo_from_the_report() -> None:
         'The report begins, "It ain’t debatable! The towers were brought down on purpose."\n'
     )
     assert speakers(text) == ["The report"]  # not the photo
+
+
+def test_he_prefers_a_sentence_subject_over_a_nearer_object() -> None:
+    assert speakers('Talks\nMark Davies met John Smith on Monday. "We agreed on nothing," he said.\n') == [
+        "Mark Davies"
+    ]
+    assert speakers(
+        "Insult\nAn NBC employee, Tom Brown, mocked Brian Williams in a memo. "
+        '"He is a fraud and everyone knows it," he wrote.\n'
+    ) == ["Tom Brown"]
+    # the current speaker stays the speaker past an object named after him
+    assert speakers(
+        "Vote\nSen. Tom Harris spoke after the vote. He praised Senator Mike Jones for his work on the bill. "
+        '"This was a team effort from the start," he said.\n'
+    ) == ["Tom Harris"]
+    # …but not past the subject of a later sentence
+    assert speakers(
+        "Report\nPolice Commissioner Robert Hale spoke on Monday. Governor Tom Reed rejected the findings. "
+        '"The methodology is flawed," he said.\n'
+    ) == ["Tom Reed"]
+    # the agent of a passive cue is doing the telling
+    assert speakers(
+        "Briefing\nSpokeswoman Sandra Breault spoke on Monday. On Tuesday reporters were told by Carla Alston, the "
+        'director of communications, that the sheriff was busy. "The case is still ongoing," she said.\n'
+    ) == ["Carla Alston"]

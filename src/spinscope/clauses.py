@@ -195,3 +195,19 @@ def intro_subject(doc: Any, offset: int) -> tuple[ClauseSubject, tuple[int, int]
     if found is None:
         return None
     return found, (offset + root.idx, offset + root.idx + len(root.text))
+
+
+def is_subject(doc: Any, offset: int, start: int, end: int) -> bool:
+    """Whether the name at article offsets ``[start, end)`` heads, or stands in apposition to, the subject of
+    its clause in ``doc`` (the parse of text starting at ``offset``)."""
+    last = _token_at(doc, end - 1 - offset)
+    if last is None:
+        return False
+    tok = last
+    while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ == "appos":
+        tok = tok.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return True  # "reporters were told by Carla Alston": the one doing it
+    return bool(tok.dep_ in ("nsubj", "nsubjpass"))

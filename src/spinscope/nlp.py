@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -698,7 +698,9 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             a.name = a.name.rstrip("-–")
             a.end = a.start + len(a.name)
     atts = [a for a in atts if not _not_a_name(text, a, mentions)]
-    _resolve(atts, mentions, quote_regions(text), text, context.memo.get("nlp.mentions", []))
+    _resolve(
+        atts, mentions, quote_regions(text), text, context.memo.get("nlp.mentions", []), _subject_test(article, context)
+    )
     return atts
 
 
@@ -710,7 +712,7 @@ _SAY_WORD = re.compile(SAY)
 _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-]*)\s*$")
 
 
-_AFTER_VERB = re.compile(r"(?:\s+[\w’'\-]+){0,3}")
+_AFTER_VERB = re.compile(r"(?:[\s,]+[\w’'\-]+){0,3}")
 
 
 def _clause_end(text: str, verb_end: int, sent_end: int) -> int:
@@ -919,7 +921,8 @@ def _person_mentions(article: Article, context: Context, atts: list[Attribution]
     return [
         f
         for f in keep
-        if f.titled or (id(f) in near_ids and (f.label in (None, "PERSON") or f.name in person_surnames))
+        if f.titled
+        or (id(f) in near_ids and (f.label in (None, "PERSON") or f.name in person_surnames or has_first_name(f.name)))
     ]
 
 
@@ -1053,12 +1056,38 @@ def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: in
     return list(items[bisect_left(starts, lo) : bisect_left(starts, hi)])
 
 
+def _subject_test(article: Article, context: Context) -> Callable[[int, int], bool]:
+    """A test of whether the mention at ``[start, end)`` is the subject of its sentence: it opens the sentence
+    (perhaps after an opening phrase), or the parse of the sentence up to a few words after it says so.
+    Parses only when asked, memoised per article."""
+    text = article.text
+    sents = sentence_regions(article)
+    index = RegionIndex((r.start, r.end) for r in sents)
+    memo: dict[tuple[int, int], bool] = {}
+
+    def is_subject(start: int, end: int) -> bool:
+        if (start, end) not in memo:
+            i = index.containing(start)
+            if i < 0:
+                memo[(start, end)] = False
+            elif _opens_clause(text, sents[i].start, start):
+                memo[(start, end)] = True
+            else:
+                cut = _clause_end(text, end, sents[i].end)
+                doc = clauses.parse_regions(text, context, [(sents[i].start, cut)]).get((sents[i].start, cut))
+                memo[(start, end)] = doc is not None and clauses.is_subject(doc, sents[i].start, start, end)
+        return memo[(start, end)]
+
+    return is_subject
+
+
 def _resolve(
     atts: list[Attribution],
     mentions: list[Attribution],
     quotes: RegionIndex | None = None,
     text: str | None = None,
     names_seen: list[Attribution] | None = None,
+    is_subject: Callable[[int, int], bool] | None = None,
 ) -> None:
     """Point pronouns and definite descriptions ("the official") at the nearest fitting earlier mention:
     never a name inside a quotation, never one of the wrong number or gender, and for "he"/"she" the
@@ -1145,12 +1174,22 @@ def _resolve(
             # CNBC's Scott Wapner that …"), not when one of them opens a sentence of its own ("Robert Hale
             # rejected the findings.")
             between = text[speaker[0].end : fitting[0][0].start]
-            if re.search(r"[.!?][\"”’]?\s", between):
+            nearer = fitting[: fitting.index(speaker)]
+            # …unless one of them is its sentence's subject ("Robert Hale rejected the findings. “…,” he said");
+            # an object stays an object ("He praised Senator Mike Jones for his work. “…,” he said" is the speaker)
+            if re.search(r"[.!?][\"”’]?\s", between) and (
+                is_subject is None or any(is_subject(f[0].start, f[0].end) for f in nearer)
+            ):
                 speaker = None
         # else a name of the pronoun's gender over a nearer one whose gender is unknown ("On his Weather
-        # Channel bio page, Seidel is asked …. He answers")
-        gendered = next((f for f in fitting if want and f[2] == want), None)
-        att.antecedent = (speaker or gendered or fitting[0])[1]
+        # Channel bio page, Seidel is asked …. He answers"), and among those a sentence's subject over an object
+        # nearer to the pronoun ("Mark Davies met John Smith on Monday. “…,” he said" is Davies)
+        gendered = [f for f in fitting if want and f[2] == want]
+        tier = gendered or fitting
+        chosen = speaker
+        if chosen is None and is_subject is not None and want and len(tier) > 1:
+            chosen = next((f for f in tier if is_subject(f[0].start, f[0].end)), None)
+        att.antecedent = (chosen or tier[0])[1]
 
 
 _HEAD = re.compile(rf"\b(?i:{_PERSON_HEADS})\b")

@@ -48,6 +48,12 @@ def _text(n_chars: int, seed: int, dense: bool | str) -> str:
         if dense == "pronouns":  # every cue a pronoun resolved to a name just before it
             who = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             para = f"{who} spoke. “We will do it,” he said. “It is too late,” she said. “The plan is late,” he added."
+        elif dense == "parsed":  # every sentence sent to the dependency parser (unsettled cue, intro, ambiguity)
+            who, other = (f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(2))
+            para = (
+                f"A neighbour who heard {who} said the plan was late. The headline taunted, “Plan {i} is late.” "
+                f"{who} met {other} on day {i}. “We agreed on nothing,” he said."
+            )
         elif dense:
             para = f"“Quote {i} is here,” {rng.choice(FIRST)} {rng.choice(LAST)} said. “{para}”"
         parts.append(para + "\n\n")
@@ -76,7 +82,9 @@ def run() -> object:
     return cpu
 
 
-@pytest.mark.parametrize("dense", [False, True, "pronouns"], ids=["prose", "quote-dense", "pronoun-dense"])
+@pytest.mark.parametrize(
+    "dense", [False, True, "pronouns", "parsed"], ids=["prose", "quote-dense", "pronoun-dense", "parse-dense"]
+)
 def test_detectors_are_linear_in_length(run: object, dense: bool | str) -> None:
     small = run(_text(20_000, 1, dense))  # type: ignore[operator]
     large = run(_text(200_000, 1, dense))  # type: ignore[operator]

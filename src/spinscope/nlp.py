@@ -666,9 +666,7 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
         cuts = {(sent.start, vs): _clause_end(text, ve, sent.end) for _i, sent, vs, ve, _a in unsettled}
         regions = [(s, e) for (s, _v), e in cuts.items()] + [(sent.start, end) for _i, sent, end in intros]
         parses = clauses.parse_regions(text, context, regions)
-        for i, sent, end in intros:
-            if any(a is not None and sent.start <= a.verb_start < end for a in out[i + 1 :]):
-                continue  # a cue of the rules introduces the quote after all
+        for i, sent, end in intros:  # (no cue word stands before their quote: _quote_intro checked)
             found_intro = clauses.intro_subject(parses[(sent.start, end)], sent.start)
             if found_intro is not None:
                 subject, (vs, ve) = found_intro

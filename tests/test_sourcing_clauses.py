@@ -245,3 +245,17 @@ def test_he_prefers_a_sentence_subject_over_a_nearer_object() -> None:
         "Briefing\nSpokeswoman Sandra Breault spoke on Monday. On Tuesday reporters were told by Carla Alston, the "
         'director of communications, that the sheriff was busy. "The case is still ongoing," she said.\n'
     ) == ["Carla Alston"]
+
+
+def test_negated_cue_hyphenated_subject_and_subordinator() -> None:
+    found = sources(
+        "Bug\n"
+        "MacRumors tested the option. Apple still hasn't publicly acknowledged the bug.\n"
+        "The deaths have been linked to the gang by several mobsters-turned-police tipsters who disclosed the "
+        'location. Students have said they fled, whereas officials have said the students "commandeered the buses '
+        'by force," resulting in the violence. The 41-year-old told Radar Online in an interview that she was hurt.\n'
+    )
+    assert "Apple" not in found  # a negated cue attributes nothing
+    assert "several mobsters-turned-police tipsters" in found
+    assert "officials" in found and "whereas officials" not in found
+    assert "old" not in found

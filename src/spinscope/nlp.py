@@ -211,7 +211,7 @@ _FUNCTION = (
     r"who|whom|which|that|and|but|or|nor|if|as|a|an|the|is|are|was|were|be|been|has|have|had|do|does|did|to|of|"
     r"in|on|for|with|by|at|from|into|it|he|she|they|we|you|i|not|no|so|than|then|when|while|because|said|says|"
     r"after|before|about|over|under|between|against|during|without|through|since|until|upon|among|though|"
-    r"although|denied|deny|reported"
+    r"although|whereas|whilst|unless|denied|deny|reported"
 )
 _MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+\s+"
 # the head is a whole word: "documents", never "document" cut out of it (plurals are listed for that)
@@ -266,6 +266,8 @@ _PASSIVE = re.compile(
     # show", "she couldn't say whether", "wants to say")
     r"|\b(?:would|could|will|may|might|can|should|must|to|couldn['’]t|wouldn['’]t|can['’]t|won['’]t|cannot)"
     r"\s+(?:not\s+)?(?:\w+ly\s+)?$"
+    # a negated cue attributes nothing ("Apple still hasn't publicly acknowledged the bug", "did not say")
+    r"|\b(?:not|never|hasn['’]t|haven['’]t|hadn['’]t|didn['’]t|doesn['’]t|don['’]t)\s+(?:\w+ly\s+)?$"
 )
 _DETERMINER = re.compile(r"The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|Your")
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")

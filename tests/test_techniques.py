@@ -160,5 +160,6 @@ def test_explanation_cues_are_content_words_in_text_order() -> None:
     p_in = np.array([0.99 if w in {"a", "of", "“", "”", "-", "the"} else 0.2 for w in words])
     for w, score in (("obviously", 0.9), ("gross", 0.8), ("carriage", 0.85), ("justice", 0.7)):
         p_in[words.index(w)] = score  # "carriage" is a word piece: the cue is the whole word
-    enc = Encoded(text, toks, np.zeros((len(words), 4), np.float32), np.zeros((len(words), 3), np.float32))
+    enc = Encoded(text, toks, np.zeros((len(words), 4), np.float32), np.zeros((len(words), 3), np.float32),
+                  np.zeros((len(words), 2, 384), np.float32))
     assert PTCModel._cues(enc, 0, p_in) == ("obviously", "gross", "miscarriage")

@@ -208,10 +208,31 @@ def predict_ptc(
 )
 @one_line_errors
 def train_ptc(ctx: typer.Context) -> None:
-    """Train the technique heads with grouped cross-validation (python -m spinscope.train.ptc_heads; --help for
-    its options), then the calibration (python -m spinscope.train.calibrate). Needs the 'train' extra (torch)."""
+    """Train the technique model with grouped cross-validation: the heads (python -m spinscope.train.ptc_heads;
+    --help for its options), then the linear views and their blend (python -m spinscope.train.ptc_tc, with
+    the SemEval-2021 memes when --memes DIR is given), then the calibration (python -m spinscope.train.calibrate).
+    Each step is resumable. Needs the 'train' extra (torch)."""
+    import argparse
+
     try:
-        from spinscope.train import ptc_heads
+        from spinscope.train import calibrate, ptc_heads, ptc_tc
     except ImportError as exc:
         fail(f"training needs the 'train' extra (torch): {exc}")
-    ptc_heads.main(list(ctx.args))
+    ap = argparse.ArgumentParser(add_help=False)
+    for flag in ("--data", "--work", "--out", "--memes"):
+        ap.add_argument(flag)
+    for flag in ("--train-only", "--cv-only", "--help", "-h"):
+        ap.add_argument(flag, action="store_true")
+    args = list(ctx.args)
+    known, _ = ap.parse_known_args(args)
+    heads_args = []  # the heads' trainer does not take --memes
+    for i, a in enumerate(args):
+        if not (a == "--memes" or a.startswith("--memes=") or (i and args[i - 1] == "--memes")):
+            heads_args.append(a)
+    ptc_heads.main(heads_args)
+    if known.train_only or known.cv_only or known.help or known.h:
+        return
+    common = ["--data", known.data, "--work", known.work]
+    out = ["--out", known.out] if known.out else []
+    ptc_tc.main(common + out + (["--memes", known.memes] if known.memes else []))
+    calibrate.main(common)

@@ -22,6 +22,7 @@ from spinscope.detectors.lexicon import FUNCTION_WORDS
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
 from spinscope.inference.ptc_heads import pool_span, technique_probs, token_network
+from spinscope.inference.ptc_tc import LexicalTC, PooledTC, lexical_blocks, pooled_row
 from spinscope.inference.token_encoder import TokenEncoder
 from spinscope.inference.windows import Tokens
 
@@ -36,6 +37,7 @@ class Encoded:
     tokens: Tokens
     hidden: np.ndarray  # (n, C) float32: the heads' token representations
     si_probs: np.ndarray  # (n, 3) O, B, I
+    states: np.ndarray  # (n, layers, 384) float32: the encoder states the heads read
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class PTCModel:
         self.threads = threads
         self._encoder = encoder
         self._heads: dict[str, np.ndarray] = {}
+        self._views: dict[str, PooledTC | LexicalTC] = {}
         self.config: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ loading
@@ -136,11 +139,20 @@ class PTCModel:
                 heads = {k: z[k].astype(np.float32) for k in z.files}
         except Exception as exc:
             raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
+        views: dict[str, PooledTC | LexicalTC] = {}
+        for name, weight in config.get("tc_blend", {}).items():
+            if name == "pooled" and weight > 0:
+                views[name] = PooledTC(self.model_dir / "tc_pooled.npz")
+            elif name == "lexical" and weight > 0:
+                views[name] = LexicalTC(self.model_dir / "tc_lexical.npz")
+            elif name != "heads":
+                raise ModelError(f"cannot load the PTC model from {self.model_dir}: unknown view {name!r}")
         if self._encoder is None:
             win = config.get("window", {})
             self._encoder = TokenEncoder(threads=self.threads, size=int(win.get("size", 256)),
                                          overlap=int(win.get("overlap_inference", 32)))
         self.config = config
+        self._views = views
         self._heads = heads
 
     @property
@@ -170,9 +182,10 @@ class PTCModel:
         self.load()
         if len(toks) == 0:
             w = 2 * int(self.config["width"])
-            return Encoded(text, toks, np.zeros((0, w), np.float32), np.zeros((0, 3), np.float32))
+            return Encoded(text, toks, np.zeros((0, w), np.float32), np.zeros((0, 3), np.float32),
+                           np.zeros((0, len(self.config["layers"]), 384), np.float32))
         z, probs = token_network(states, self._heads, list(self.config["dilations"]))
-        return Encoded(text, toks, z, probs)
+        return Encoded(text, toks, z, probs, states)
 
     # ------------------------------------------------------------------ heads
     def spans(self, enc: Encoded, threshold: float | None = None, *, split_on_b: bool | None = None,
@@ -222,26 +235,53 @@ class PTCModel:
                 out.append((s, e, float(p_in[a:b].mean()), a, b))
         return out
 
-    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
-        """Technique probabilities (len(ranges), 14) for character spans of the encoded text."""
+    def technique_views(self, enc: Encoded, ranges: Sequence[tuple[int, int]],
+                        only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """Each view's technique probabilities (len(ranges), 14) for character spans of the encoded text:
+        ``heads`` (raw, before ``tc_adjust``) and the linear views of ``spinscope.inference.ptc_tc`` this
+        model has; ``only`` restricts the views computed."""
         self.load()
+        names = [n for n in ["heads", *self._views] if only is None or n in only]
         if not ranges:
-            return np.zeros((0, len(self.techniques)), np.float32)
+            return {n: np.zeros((0, len(self.techniques)), np.float32) for n in names}
         off = enc.tokens.offsets
         lower, tend = enc.text.lower(), title_end_of(enc.text)
-        rows = []
-        for s, e in ranges:
-            idx = np.nonzero((off[:, 0] < e) & (off[:, 1] > s))[0]
-            if idx.size == 0:  # span outside the tokenised text: nearest token
-                idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))])
-            rows.append(np.concatenate([pool_span(enc.hidden, int(idx[0]), int(idx[-1]) + 1),
-                                        span_features(enc.text, lower, s, e, tend)]))
-        probs = technique_probs(np.stack(rows).astype(np.float32), self._heads)
+        out: dict[str, np.ndarray] = {}
+        if "heads" in names:
+            rows = []
+            for s, e in ranges:
+                idx = np.nonzero((off[:, 0] < e) & (off[:, 1] > s))[0]
+                if idx.size == 0:  # span outside the tokenised text: nearest token
+                    idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))])
+                rows.append(np.concatenate([pool_span(enc.hidden, int(idx[0]), int(idx[-1]) + 1),
+                                            span_features(enc.text, lower, s, e, tend)]))
+            out["heads"] = technique_probs(np.stack(rows).astype(np.float32), self._heads)
+        view = self._views.get("pooled")
+        if "pooled" in names and isinstance(view, PooledTC):
+            out["pooled"] = view.probs(np.stack([pooled_row(enc.states, off, enc.text, lower, s, e, tend)
+                                                 for s, e in ranges]))
+        lex = self._views.get("lexical")
+        if "lexical" in names and isinstance(lex, LexicalTC):
+            out["lexical"] = lex.probs([lexical_blocks(enc.text, lower, s, e, tend) for s, e in ranges])
+        return out
+
+    def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Technique probabilities (len(ranges), 14) for character spans of the encoded text: the heads'
+        (with their prior correction ``tc_adjust``), blended with the linear views by ``tc_blend``."""
+        views = self.technique_views(enc, ranges)
+        probs = views["heads"]
         adjust = self.config.get("tc_adjust")
         if adjust:  # undo the class-weighted loss's prior shift (factor chosen in cross-validation)
             probs = probs * np.asarray(adjust, np.float32)
             probs /= probs.sum(1, keepdims=True)
-        return probs
+        blend = self.config.get("tc_blend")
+        if blend:
+            probs = float(blend.get("heads", 1.0)) * probs
+            for name, p in views.items():
+                if name != "heads":
+                    probs = probs + float(blend[name]) * p
+        out: np.ndarray = probs.astype(np.float32)
+        return out
 
     @staticmethod
     def _cues(enc: Encoded, first: int, p_in: np.ndarray, n: int = 3) -> tuple[str, ...]:

@@ -270,8 +270,9 @@ def model_meta(args: argparse.Namespace, threshold: float) -> dict[str, Any]:
 
 def fold_predictions(model_dir: Path, texts: dict[str, str], arts: dict[str, dict[str, Any]], ids: list[str],
                      gold: list[Annotation]) -> dict[str, Any]:
-    """With the run-time code of a saved fold model: P(O/B/I) per article, technique probabilities of the
-    gold spans (TC), and the encoded article (for decoding at any threshold)."""
+    """With the run-time code of a saved fold model: P(O/B/I) per article, the heads' technique probabilities
+    of the gold spans (TC; ``spinscope.train.ptc_tc`` blends them with the linear views), and the encoded
+    article (for decoding at any threshold)."""
     from spinscope.inference.ptc_model import PTCModel
 
     m = PTCModel(model_dir)
@@ -287,7 +288,8 @@ def fold_predictions(model_dir: Path, texts: dict[str, str], arts: dict[str, dic
         golds = [g for g in by.get(aid, []) if g.technique]
         if golds:
             tc_spans += golds
-            tc_probs.append(m.classify(enc, [(g.start, g.end) for g in golds]))
+            # the heads' own probabilities, before any prior correction or blend a config may carry
+            tc_probs.append(m.technique_views(enc, [(g.start, g.end) for g in golds], only=("heads",))["heads"])
     probs = np.concatenate(tc_probs) if tc_probs else np.zeros((0, len(PTC_TECHNIQUES)), np.float32)
     return {"model": m, "encs": encs, "tc_spans": tc_spans, "tc_probs": probs}
 

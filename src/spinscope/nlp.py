@@ -669,7 +669,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
         regions = [(s, e) for (s, _v), e in cuts.items()] + [(sent.start, end) for _i, sent, end in intros]
         parses = clauses.parse_regions(text, context, regions)
         for i, sent, end in intros:  # (no cue word stands before their quote: _quote_intro checked)
-            found_intro = clauses.intro_subject(parses[(sent.start, end)], sent.start)
+            intro_doc = parses.get((sent.start, end))  # None without the spaCy model
+            found_intro = clauses.intro_subject(intro_doc, sent.start) if intro_doc is not None else None
             if found_intro is not None:
                 subject, (vs, ve) = found_intro
                 intro_att = _from_clause(text, subject, vs, ve)
@@ -728,7 +729,8 @@ _AFTER_VERB = re.compile(r"(?:[\s,]+[\w’'\-]+){0,3}")
 
 
 def _clause_end(text: str, verb_end: int, sent_end: int) -> int:
-    """The end of the words parsed for a cue: its verb and up to three words after it in the sentence."""
+    """The end of the words parsed for a cue's verb (or a name) ending at ``verb_end``: up to three words after
+    it in the sentence, past commas ("An NBC employee, Tom Brown, mocked")."""
     m = _AFTER_VERB.match(text, verb_end, sent_end)
     return m.end() if m else verb_end
 

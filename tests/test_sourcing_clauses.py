@@ -305,3 +305,12 @@ def test_without_the_parser_the_rules_answer_stands() -> None:
     # (a name opening its sentence is still its subject: no parse needed for that)
     assert [q["speaker"]["name"] if q["speaker"] else None for q in quotes] == [None, "Mark Davies"]
     assert "the shots" in {s["name"] for s in ctx.findings["sources"].sections["sources"]}  # the old answer
+
+
+def test_a_sentence_without_full_stops_is_not_parsed_whole() -> None:
+    filler = " ".join(["the council met again and the river rose"] * 2500)  # ~100,000 characters, no full stop
+    text = f"Flood\n{filler} and a neighbour who heard the shots said the gunman fled\n"
+    ctx = run(text)
+    parsed = ctx.memo["spacy.parses"]
+    assert parsed and all(len(doc) < 120 for doc in parsed.values())
+    assert "A neighbour" in sources(text) or "a neighbour" in sources(text)

@@ -665,8 +665,11 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
     if unsettled or intros:
         # the subject stands before the verb: the sentence is parsed up to the verb and a few words after it
         # (two fifths fewer tokens than whole sentences; the parse of the words before the verb is the same)
-        cuts = {(sent.start, vs): _clause_end(text, ve, sent.end) for _i, sent, vs, ve, _a in unsettled}
-        regions = [(s, e) for (s, _v), e in cuts.items()] + [(sent.start, end) for _i, sent, end in intros]
+        cuts = {
+            (sent.start, vs): (_parse_start(text, sent.start, vs), _clause_end(text, ve, sent.end))
+            for _i, sent, vs, ve, _a in unsettled
+        }
+        regions = list(cuts.values()) + [(sent.start, end) for _i, sent, end in intros]
         parses = clauses.parse_regions(text, context, regions)
         for i, sent, end in intros:  # (no cue word stands before their quote: _quote_intro checked)
             intro_doc = parses.get((sent.start, end))  # None without the spaCy model
@@ -678,8 +681,9 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                     intro_att.introduces = True
                     out[i] = intro_att
         for i, sent, vs, ve, rule_att in unsettled:
-            doc = parses.get((sent.start, cuts[(sent.start, vs)]))
-            found = clauses.clause_subject(doc, sent.start, vs) if doc is not None else None
+            region = cuts[(sent.start, vs)]
+            doc = parses.get(region)
+            found = clauses.clause_subject(doc, region[0], vs) if doc is not None else None
             att = _from_clause(text, found, vs, ve) if found is not None else rule_att
             if att is not None and rule_att is not None and not rule_att.descriptor and found is not None:
                 if found.start <= rule_att.start and rule_att.end == found.end:
@@ -726,6 +730,19 @@ _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-]*)\s*$")
 
 
 _AFTER_VERB = re.compile(r"(?:[\s,]+[\w’'\-]+){0,3}")
+
+
+_PARSE_REACH = 400  # characters parsed before a verb or name at most: a subject is closer than that
+
+
+def _parse_start(text: str, sent_start: int, pos: int) -> int:
+    """Where the words parsed for the verb or name at ``pos`` begin: the sentence start, or the first word
+    within ``_PARSE_REACH`` characters before ``pos`` in a longer sentence (text without full stops must not
+    send a whole article to the parser)."""
+    if pos - sent_start <= _PARSE_REACH:
+        return sent_start
+    space = text.find(" ", pos - _PARSE_REACH, pos)
+    return space + 1 if space >= 0 else pos - _PARSE_REACH
 
 
 def _clause_end(text: str, verb_end: int, sent_end: int) -> int:
@@ -1087,7 +1104,7 @@ class _SubjectTest:
         i = self.index.containing(start)
         if i < 0 or _opens_clause(self.text, self.sents[i].start, start):
             return None
-        return self.sents[i].start, _clause_end(self.text, end, self.sents[i].end)
+        return _parse_start(self.text, self.sents[i].start, start), _clause_end(self.text, end, self.sents[i].end)
 
     def prefetch(self, mentions: Iterable[tuple[int, int]]) -> None:
         regions = [r for r in (self._region(s, e) for s, e in mentions) if r is not None]

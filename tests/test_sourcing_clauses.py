@@ -314,3 +314,13 @@ def test_a_sentence_without_full_stops_is_not_parsed_whole() -> None:
     parsed = ctx.memo["spacy.parses"]
     assert parsed and all(len(doc) < 120 for doc in parsed.values())
     assert "A neighbour" in sources(text) or "a neighbour" in sources(text)
+
+
+def test_an_institution_after_the_keeps_its_prepositional_phrase() -> None:
+    found = sources(
+        "Ebola\n"
+        "There have been 5,000 false alarms, Forbes wrote Wednesday. The Centers for Disease Control (CDC) said it "
+        "received more than 800 calls. Sen. Jane Doe (D-Ore.) said the response was slow.\n"
+    )
+    assert found.get("The Centers for Disease Control") == "organisation"
+    assert found.get("Sen. Jane Doe") == "person"

@@ -141,7 +141,12 @@ def _phrase(tok: Any) -> list[Any]:
 def subject_span(head: Any) -> tuple[int, int, str | None]:
     """Character offsets (in the parsed text) of the phrase headed by ``head`` without relative clauses,
     appositions and parentheses, and the text of an appositive ("X, a spokesman for Y,") as a role."""
-    proper = head.text[:1].isupper() and head.text not in _TITLE_HEADS and head.lower_ not in _QUANTIFIERS
+    # a person's name ends before a prepositional phrase ("Sen. Jane Doe of Oregon"); an institution's after
+    # "the" does not ("The Centers for Disease Control", "the Bank of England")
+    determined = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+    proper = (
+        head.text[:1].isupper() and head.text not in _TITLE_HEADS and head.lower_ not in _QUANTIFIERS and not determined
+    )
     keep = {head.i}
     stack = [head]
     appos = [w for c in head.children if c.dep_ == "appos" for w in _phrase(c)]

@@ -831,6 +831,8 @@ def _from_clause(text: str, found: clauses.ClauseSubject, verb_start: int, verb_
     titled = bool(re.match(rf"(?:{TITLES})\b", name))
     if re.fullmatch(NAME, name) and not _DETERMINER.fullmatch(name.split()[0]):
         return Attribution(s, e, name, verb_start, verb_end, titled=titled, role=role)
+    if _INSTITUTION.fullmatch(name):  # "The Centers for Disease Control": a body's name, not a description
+        return Attribution(s, e, name, verb_start, verb_end, role=role)
     named = re.search(rf"\b{NAME}$", role) if role is not None else None
     if role is not None and named is not None and not _DETERMINER.fullmatch(named.group(0).split()[0]):
         # "the ministry's chief spokesman, Ahmad Karimi, said"; "The report's author, criminologist Dr. Femi
@@ -850,6 +852,7 @@ def _from_clause(text: str, found: clauses.ClauseSubject, verb_start: int, verb_
     return Attribution(s, e, name, verb_start, verb_end, descriptor=True, titled=titled, role=role)
 
 
+_INSTITUTION = re.compile(r"[Tt]he(?:\s+(?:[A-Z][\w’'&.-]*|of|for|and|on|the|de|du|des))*\s+[A-Z][\w’'&.-]*")
 _NO_SOURCE_PRONOUNS = frozenset({"you", "i", "me", "us", "one", "everyone", "nobody", "someone", "anyone"})
 _RELATIVE_WORDS = frozenset({"who", "that", "which", "whom", "what", "this", "there", "here"})
 

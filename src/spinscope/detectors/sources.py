@@ -257,7 +257,7 @@ def outlet_in(name: str) -> str | None:
 
 _NAMED_KINDS = frozenset({"person", "outlet", "organisation", "platform"})
 # "The Royal Newfoundland Constabulary": a capitalised name after "The" is a body, not a person
-_THE_NAME = re.compile(r"The\s+[A-Z]")
+_THE_NAME = re.compile(r"[Tt]he\s+[A-Z]")
 
 
 def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:

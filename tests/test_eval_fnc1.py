@@ -181,3 +181,87 @@ def test_text_classifier_round_trip(tmp_path: Path) -> None:
     text = TextStance(tmp_path / "text.npz")
     for i in range(3):
         assert np.abs(text.proba(blocks[i]) - model.predict_proba(x[i])[0]).max() < 2e-3  # float16 weights
+
+
+def test_embedding_classifier_reads_the_focus_sentences(tmp_path: Path) -> None:
+    """The stacked embedding classifier of the bundled model: its input is the focus sentence closest to the
+    headline and the focus mean; a hoax body gets more 'disagree' than a confirming one; a bad file fails clearly."""
+    import numpy as np
+
+    from spinscope.errors import ModelError
+    from spinscope.evaluation.fnc1 import (
+        EMBED_DIM,
+        N_FEATURES,
+        EmbeddingStance,
+        StanceModel,
+        body_info,
+        content_stems,
+        embedding_input,
+    )
+    from spinscope.inference.sentence_encoder import SentenceEncoder
+
+    model = StanceModel()
+    assert model.embed is not None and model.text is not None
+    enc = SentenceEncoder(threads=1)
+    headline = "Shark swims down flooded highway after hurricane"
+    bodies = {
+        "hoax": [
+            "A photo said to show a shark swimming down a flooded highway is a hoax.",
+            "The image was doctored: the shark was pasted in from an old magazine photo, fact-checkers found.",
+        ],
+        "confirm": [
+            "A shark swam down a flooded highway after the hurricane, video from a police car shows.",
+            "Officials confirmed the footage was filmed on Sunday near the coast.",
+        ],
+    }
+    h_emb = enc.encode([headline])[0]
+    disagree = {}
+    for name, sentences in bodies.items():
+        emb = enc.encode(sentences)
+        info = body_info(sentences, emb, [0, 1], [content_stems(s) for s in sentences])
+        sims = emb @ h_emb
+        vec = embedding_input(info, sims)
+        assert vec.shape == (2 * EMBED_DIM,)
+        assert np.allclose(vec[:EMBED_DIM], emb[int(np.argmax(sims))])
+        assert np.allclose(vec[EMBED_DIM:], emb.mean(axis=0), atol=1e-6)
+        p = model.embed.proba(vec)
+        assert p.shape == (3,) and abs(float(p.sum()) - 1) < 1e-5
+        disagree[name] = float(p[1])
+        row = model.features(headline, h_emb, info)[0]
+        assert row.shape == (N_FEATURES,) and np.allclose(row[-3:], p)
+    assert disagree["hoax"] > disagree["confirm"]
+    bad = tmp_path / "embed.npz"
+    np.savez(bad, coef=np.zeros((10, 3), dtype=np.float32), bias=np.zeros(3, dtype=np.float32))
+    with pytest.raises(ModelError, match="768"):
+        EmbeddingStance(bad)
+
+
+def test_stance_features_do_not_depend_on_the_hash_seed() -> None:
+    """Sums over sets of words are exact (math.fsum), so the focus sentences, the feature row and the
+    coverage are bit-identical in processes with different PYTHONHASHSEED (set iteration order)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from spinscope.evaluation.fnc1 import StanceModel, body_info, content_stems, stance_features\n"
+        "m = StanceModel()\n"
+        "h = 'Police deny reports that escaped tiger was shot dead near zoo in Tbilisi'\n"
+        "s = ['A tiger that escaped from the Tbilisi zoo during floods was shot dead, officials said.',\n"
+        "     'Police denied the reports on Monday.', 'The zoo said 20 animals escaped.',\n"
+        "     'Officials confirmed the tiger was shot near the zoo in Tbilisi after it attacked a man.']\n"
+        "st = [content_stems(x) for x in s]\n"
+        "sel = m.select(h, st)\n"
+        "rng = np.random.default_rng(0)\n"
+        "e = rng.standard_normal((len(sel), 384)).astype(np.float32)\n"
+        "row, _, cover = stance_features(h, rng.standard_normal(384).astype(np.float32), "
+        "body_info(s, e, sel, st), m.idf, m.default_idf)\n"
+        "print(sel, row.tobytes().hex(), cover.tobytes().hex())\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        outputs.add(res.stdout)
+    assert len(outputs) == 1

@@ -264,6 +264,11 @@ def body_info(
     return BodyInfo(sentences, embeddings, stems, allc, c.astype(np.float32), chosen)
 
 
+# Sums over sets of words use math.fsum: exact, so they do not depend on the set's iteration order (which
+# follows PYTHONHASHSEED); with a plain sum, features and ties moved in the last bits from one process to
+# the next, enough to change a few trees and the chosen class scale between two identical training runs.
+
+
 def select_sentences(
     headline: str,
     stems: Sequence[Sequence[str]],
@@ -278,7 +283,7 @@ def select_sentences(
     first = list(range(min(lead, len(stems))))
     rest = sorted(
         range(len(first), len(stems)),
-        key=lambda i: (-sum(idf.get(w, default_idf) for w in h_set.intersection(stems[i])), i),
+        key=lambda i: (-math.fsum(idf.get(w, default_idf) for w in h_set.intersection(stems[i])), i),
     )
     return sorted(first + rest[: max(0, k - len(first))])
 
@@ -319,18 +324,18 @@ def lexical_features(
     h_set = set(content_stems(headline))
     h_tok = tokens(headline)
     weight = {w: idf.get(w, default_idf) for w in h_set}
-    h_weight = sum(weight.values()) or 1.0
+    h_weight = math.fsum(weight.values()) or 1.0
     tf: Counter[str] = Counter(w for st in stems for w in st)
     dl = sum(tf.values())
     norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / BM25_AVGDL)
-    bm25 = sum(weight[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + norm) for w in h_set if w in tf)
+    bm25 = math.fsum(weight[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + norm) for w in h_set if w in tf)
     cover = np.zeros(max(len(stems), 1))
     back = np.zeros(max(len(stems), 1))
     for i, st in enumerate(stems):
         s_set = set(st)
-        shared = sum(weight[w] for w in h_set & s_set)
+        shared = math.fsum(weight[w] for w in h_set & s_set)
         cover[i] = shared / h_weight
-        back[i] = shared / (sum(idf.get(w, default_idf) for w in s_set) or 1.0)
+        back[i] = shared / (math.fsum(idf.get(w, default_idf) for w in s_set) or 1.0)
     order = [int(i) for i in np.argsort(-cover, kind="stable")][: len(stems)]
     best = order[0] if order else 0
     top = order[:3]
@@ -484,10 +489,47 @@ class TextStance:
         return out
 
 
+# The embedding classifier stacked beside it: a logistic regression over the sentence-encoder embeddings
+# the check computes anyway (the focus sentence closest to the headline, and the mean of the focus
+# sentences; the headline's own embedding is not used, so it cannot learn which claims are disputed). It
+# reads how the body words things ("a hoax", "debunked", "officials said") beyond the exact n-grams.
+N_EMBED = 3
+EMBED_DIM = 384
+
+
+def embedding_input(body: BodyInfo, sims: np.ndarray) -> np.ndarray:
+    """(768,): the embedding of the focus sentence closest to the headline, then the focus sentences' mean."""
+    if not len(body.embeddings):
+        return np.zeros(2 * EMBED_DIM, dtype=np.float32)
+    best = body.embeddings[int(np.argmax(sims))]
+    out: np.ndarray = np.concatenate([best, body.embeddings.mean(axis=0)]).astype(np.float32)
+    return out
+
+
+class EmbeddingStance:
+    """The stacked embedding classifier (``embed.npz``: ``coef`` (768, 3), ``bias`` (3,))."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            with np.load(path) as z:
+                self.coef = z["coef"].astype(np.float32)
+                self.bias = z["bias"].astype(np.float32)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"{path}: unreadable embedding classifier ({exc})") from exc
+        if self.coef.shape != (2 * EMBED_DIM, N_EMBED) or self.bias.shape != (N_EMBED,):
+            raise ModelError(f"{path}: expected a ({2 * EMBED_DIM}, {N_EMBED}) matrix and {N_EMBED} biases")
+
+    def proba(self, vector: np.ndarray) -> np.ndarray:
+        z = vector @ self.coef + self.bias
+        e = np.exp(z - z.max())
+        out: np.ndarray = (e / e.sum()).astype(np.float32)
+        return out
+
+
 class StanceModel:
     """Gradient-boosted trees (numpy inference, ``spinscope.inference.trees``) over ``pair_features``
-    scalars, ``lexical_features`` and the stacked text classifier's probabilities; trees, text
-    classifier and IDF table in ``resources/models/stance``."""
+    scalars, ``lexical_features`` and the stacked text and embedding classifiers' probabilities; trees,
+    the two classifiers and the IDF table in ``resources/models/stance``."""
 
     def __init__(self, model_dir: Path | str | None = None) -> None:
         from spinscope.inference.trees import TreeEnsemble
@@ -496,6 +538,7 @@ class StanceModel:
         path = self.model_dir / "weights.npz"
         vocab = self.model_dir / "idf.json"
         text = self.model_dir / "text.npz"
+        embed = self.model_dir / "embed.npz"
         if not path.is_file() or not vocab.is_file():
             raise ModelError(f"stance model missing in {self.model_dir} (run spinscope train stance)")
         try:
@@ -508,9 +551,10 @@ class StanceModel:
             self.default_idf = float(table["default_idf"])
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"stance model in {self.model_dir} is corrupt: {exc}") from exc
-        # trees trained without the stacked text classifier read only the first N_BASE features
+        # trees trained without a stacked classifier read only the features before its columns
         self.text = TextStance(text) if text.is_file() else None
-        n_features = N_BASE if self.text is None else N_FEATURES
+        self.embed = EmbeddingStance(embed) if embed.is_file() and self.text is not None else None
+        n_features = N_BASE + (N_TEXT if self.text is not None else 0) + (N_EMBED if self.embed is not None else 0)
         if int(self.trees.feature.max(initial=0)) >= n_features:
             raise ModelError(f"stance model in {self.model_dir} expects more than {n_features} features")
 
@@ -524,8 +568,10 @@ class StanceModel:
         row, sims, cover = stance_features(headline, h_emb, body, self.idf, self.default_idf)
         if self.text is None:
             return row, sims, cover
-        blocks = text_blocks(headline, claim_window(body.sentences, cover))
-        return np.concatenate([row, self.text.proba(blocks)]), sims, cover
+        parts = [row, self.text.proba(text_blocks(headline, claim_window(body.sentences, cover)))]
+        if self.embed is not None:
+            parts.append(self.embed.proba(embedding_input(body, sims)))
+        return np.concatenate(parts), sims, cover
 
     def pair_row(self, headline: str, h_emb: np.ndarray, body: BodyInfo) -> np.ndarray:
         """Features of a pair whose body was embedded in full (evaluation, training): restricted first
@@ -540,7 +586,7 @@ class StanceModel:
 
 
 N_BASE = N_SCALAR + N_LEXICAL
-N_FEATURES = N_BASE + N_TEXT
+N_FEATURES = N_BASE + N_TEXT + N_EMBED
 
 
 def stance_features(

@@ -369,6 +369,11 @@ def _fit_text(matrix: Any, y: np.ndarray, rows: np.ndarray, seed: int) -> Any:
 # The folds have the training data's 1.7% disagree against the test's 2.7%: the class scale is chosen for
 # the test's mix (a prior shift), and cross-validation figures are given at both mixes.
 TEST_MIX = np.array([1903.0, 697.0, 4464.0, 18349.0])
+# Which mix the class scale (and the selection criterion) is chosen for. "test" (the competition test's mix,
+# 2.7% disagree) gave the better FNC-1 criterion at that mix, but scaled disagree by 8 and called 21% of 150
+# PTC news articles "disagree" (the previous model: 9%; by reading, nearly all wrong: partisan wording such as
+# "condemning", "attacking" looks like refutation). "folds" chooses for FNC-1 train's own mix (1.7%).
+SCALE_FOR = "folds"
 
 
 def _mix_weights(y: np.ndarray) -> np.ndarray:
@@ -397,7 +402,13 @@ def _figures(confusion: np.ndarray) -> dict[str, Any]:
 
 
 def _nested_figures(
-    oof: np.ndarray, y: np.ndarray, fold: np.ndarray, inner: list[int], mix: np.ndarray, topic_of: list[int]
+    oof: np.ndarray,
+    y: np.ndarray,
+    fold: np.ndarray,
+    inner: list[int],
+    mix: np.ndarray,
+    topic_of: list[int],
+    scale_for: str = SCALE_FOR,
 ) -> dict[str, Any]:
     """Cross-validation figures with the class scale chosen on the *other* folds: each fold's predictions
     use a scale fitted on the other three folds' out-of-fold probabilities (the scale is a choice too).
@@ -410,7 +421,7 @@ def _nested_figures(
     per_fold: list[dict[str, Any]] = []
     for k in inner:
         others = np.isin(fold, [j for j in inner if j != k])
-        scale, _ = _best_class_scale(oof[others], y[others], mix)
+        scale, _ = _best_class_scale(oof[others], y[others], mix if scale_for == "test" else None)
         pred[fold == k] = (oof[fold == k] * scale).argmax(axis=1)
         rows = fold == k
         per_fold.append(
@@ -551,8 +562,9 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
             oof[fold == k] = fit(settings, x_cv[k], pooled & (fold != k)).predict_proba(x_cv[k][fold == k])
         cv = _nested_figures(oof, y, fold, inner, test_w, topic_of=[topic["h:" + h] for h, _, _ in pairs])
         # the class scale shipped with these settings: chosen on all four folds' out-of-fold predictions
-        scale, _ = _best_class_scale(oof[pooled], y[pooled], test_w)
-        crit = cv["pooled_test_mix"]["fnc_percent"] / 100 + cv["pooled_test_mix"]["macro_f1"]
+        scale, _ = _best_class_scale(oof[pooled], y[pooled], test_w if SCALE_FOR == "test" else None)
+        chosen_on = cv["pooled_test_mix"] if SCALE_FOR == "test" else cv["pooled"]
+        crit = chosen_on["fnc_percent"] / 100 + chosen_on["macro_f1"]
         entry = {
             "learning_rate": settings[0],
             "iterations": settings[1],
@@ -639,13 +651,17 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
                 "min_samples_leaf": 40,
                 "l2": 1.0,
             },
-            "selection": "FNC%/100 + macro-F1 at the competition test's class mix (TEST_MIX) of the out-of-fold "
-            "predictions over folds 1-4: each fold scored by trees of the other three, on stacked probabilities "
-            "from models that never saw it, with a class scale chosen on the other three folds' predictions",
+            "selection": f"FNC%/100 + macro-F1 at the {'competition test' if SCALE_FOR == 'test' else 'folds'} class "
+            "mix of the out-of-fold predictions over folds 1-4: each fold scored by trees of the other three, on "
+            "stacked probabilities from models that never saw it, with a class scale chosen on the other three "
+            "folds' predictions; figures are reported at both mixes (TEST_MIX for the competition test)",
             "class_scale": class_scale.tolist(),
-            "class_scale_choice": "grid search on all four folds' out-of-fold probabilities, each gold class "
-            f"weighted to the competition test mix {TEST_MIX.astype(int).tolist()} (agree, disagree, discuss, "
-            "unrelated; a prior shift from the folds' 1.7% disagree to the test's 2.7%)",
+            "class_scale_choice": "grid search on all four folds' out-of-fold probabilities, "
+            + (
+                f"each gold class weighted to the competition test mix {TEST_MIX.astype(int).tolist()}"
+                if SCALE_FOR == "test"
+                else "at the folds' own class mix (FNC-1 train's 1.7% disagree)"
+            ),
             "search": search,
             "focus_sentences": 3,
             "max_tokens_per_text": 48,

@@ -6,7 +6,8 @@ Fills the report section ``headline`` (schema: resources/schema/headline.schema.
   embedding) and the cues found (forward reference, listicle number, second person, superlative,
   teaser, question), with offsets into ``Article.text``;
 - ``stance``: agree / disagree / discuss / unrelated of the body towards the headline (FNC-1-trained
-  MLP over encoder similarities, lexical overlap and refuting/hedging cues), with evidence: the body
+  boosted trees over encoder similarities, lexical overlap, refuting/hedging cues and two stacked
+  classifiers, ``fnc1.StanceModel``), with evidence: the body
   sentences that most support or contradict the headline. Only the headline and a few focus sentences
   (the lead and the best lexical matches, ``fnc1.select_sentences``) are embedded: one small batch;
 - ``unsupported_terms``: headline content words whose stem never occurs in the body.

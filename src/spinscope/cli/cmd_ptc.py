@@ -209,13 +209,14 @@ def predict_ptc(
 @one_line_errors
 def train_ptc(ctx: typer.Context) -> None:
     """Train the technique model with grouped cross-validation: the heads (python -m spinscope.train.ptc_heads;
-    --help for its options), then the linear views and their blend (python -m spinscope.train.ptc_tc, with
-    the SemEval-2021 memes when --memes DIR is given), then the calibration (python -m spinscope.train.calibrate).
-    Each step is resumable. Needs the 'train' extra (torch)."""
+    --help for its options), the linear token tagger beside them (python -m spinscope.train.ptc_tagger), the
+    linear technique views and their blend (python -m spinscope.train.ptc_tc, with the SemEval-2021 memes when
+    --memes DIR is given), then the calibration (python -m spinscope.train.calibrate). Each step is resumable.
+    Needs the 'train' extra (torch)."""
     import argparse
 
     try:
-        from spinscope.train import calibrate, ptc_heads, ptc_tc
+        from spinscope.train import calibrate, ptc_heads, ptc_tagger, ptc_tc
     except ImportError as exc:
         fail(f"training needs the 'train' extra (torch): {exc}")
     ap = argparse.ArgumentParser(add_help=False)
@@ -234,5 +235,6 @@ def train_ptc(ctx: typer.Context) -> None:
         return
     common = ["--data", known.data, "--work", known.work]
     out = ["--out", known.out] if known.out else []
+    ptc_tagger.main(common + out)
     ptc_tc.main(common + out + (["--memes", known.memes] if known.memes else []))
     calibrate.main(common)

@@ -22,6 +22,7 @@ from spinscope.detectors.lexicon import FUNCTION_WORDS
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
 from spinscope.inference.ptc_heads import pool_span, technique_probs, token_network
+from spinscope.inference.ptc_tagger import LinearTagger
 from spinscope.inference.ptc_tc import LexicalTC, PooledTC, lexical_blocks, pooled_row
 from spinscope.inference.token_encoder import TokenEncoder
 from spinscope.inference.windows import Tokens
@@ -121,6 +122,7 @@ class PTCModel:
         self._encoder = encoder
         self._heads: dict[str, np.ndarray] = {}
         self._views: dict[str, PooledTC | LexicalTC] = {}
+        self._tagger: LinearTagger | None = None
         self.config: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ loading
@@ -147,12 +149,14 @@ class PTCModel:
                 views[name] = LexicalTC(self.model_dir / "tc_lexical.npz")
             elif name != "heads":
                 raise ModelError(f"cannot load the PTC model from {self.model_dir}: unknown view {name!r}")
+        tagger = LinearTagger(self.model_dir / "si_linear.npz") if config.get("si_blend", 0) > 0 else None
         if self._encoder is None:
             win = config.get("window", {})
             self._encoder = TokenEncoder(threads=self.threads, size=int(win.get("size", 256)),
                                          overlap=int(win.get("overlap_inference", 32)))
         self.config = config
         self._views = views
+        self._tagger = tagger
         self._heads = heads
 
     @property
@@ -185,6 +189,9 @@ class PTCModel:
             return Encoded(text, toks, np.zeros((0, w), np.float32), np.zeros((0, 3), np.float32),
                            np.zeros((0, len(self.config["layers"]), 384), np.float32))
         z, probs = token_network(states, self._heads, list(self.config["dilations"]))
+        weight = float(self.config.get("si_blend", 0.0))
+        if weight > 0 and self._tagger is not None:  # average with the linear tagger (inference.ptc_tagger)
+            probs = ((1.0 - weight) * probs + weight * self._tagger.probs(states)).astype(np.float32)
         return Encoded(text, toks, z, probs, states)
 
     # ------------------------------------------------------------------ heads

@@ -163,7 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     for g in gold:
         gold_by[(g.article_id, str(g.technique))].append((g.start, g.end))
     cv = json.loads((args.work / "cv.json").read_text(encoding="utf-8"))
-    threshold = float(cv["threshold_shipped"])
+    # the shipped SI threshold, as the fold models carry it (spinscope.train.ptc_tagger may have changed it)
+    threshold = float(json.loads((args.work / "fold0" / "config.json").read_text(encoding="utf-8"))
+                      .get("si_threshold", cv["threshold_shipped"]))
     folds = grouped_folds(texts, int(cv["folds"]))
     k_all = sorted(set(folds.values()))
     spans: dict[str, list[Span]] = defaultdict(list)

@@ -265,6 +265,31 @@ def model_meta(args: argparse.Namespace, threshold: float) -> dict[str, Any]:
     }
 
 
+def update_config(path: Path, **values: Any) -> None:
+    """Set keys of a model folder's ``config.json`` (the later training steps add theirs to the heads')."""
+    cfg = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(cfg | values, indent=2) + "\n", encoding="utf-8")
+
+
+def update_card(out: Path, section: str, step: str, argv: list[str] | None, data: Path, started: float,
+                final_started: float, **figures: Any) -> None:
+    """Record a later training step in the model card (``card.json`` section ``section``: its command, the
+    data hash, its figures and times) and refresh the card's file hashes."""
+    card_path = out / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    card[section] = {
+        "command": f"HF_HUB_OFFLINE=1 python -m spinscope.train.{step} "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "data_sha256": data_digest(data),
+        **figures,
+        "time_s": {"total": round(time.time() - started, 1), "final_fit": round(time.time() - final_started, 1)},
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    card["files"] = {p.name: sha256_file(p) for p in sorted(out.iterdir())
+                     if p.suffix in (".npz", ".json") and p.name != "card.json"}
+    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+
+
 # ----------------------------------------------------------------------------------------- scoring
 
 

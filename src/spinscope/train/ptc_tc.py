@@ -21,7 +21,6 @@ import argparse
 import itertools
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,8 +34,7 @@ from spinscope.inference.ptc_features import title_end_of
 from spinscope.inference.ptc_tc import LEXICAL_SCALES, lexical_blocks, pooled_row, unweight
 from spinscope.inference.windows import Tokens
 from spinscope.techniques import PTC_TECHNIQUES
-from spinscope.train.common import sha256_file
-from spinscope.train.ptc_heads import OUT_DEFAULT, data_digest
+from spinscope.train.ptc_heads import OUT_DEFAULT, update_card, update_config
 
 ALPHAS = (0.0, 0.5, 1.0)
 # SemEval-2021 Task 6 (memes; PTC's guidelines) technique names -> PTC's merged classes (14 of its 20)
@@ -292,32 +290,15 @@ def main(argv: list[str] | None = None) -> None:
         fdir = args.work / f"fold{k}"
         shutil.copyfile(tc_dir / f"fold{k}_pooled_C{cp:g}{tag}.npz", fdir / "tc_pooled.npz")
         shutil.copyfile(tc_dir / f"fold{k}_lexical_C{cl:g}{tag}.npz", fdir / "tc_lexical.npz")
-        cfg = json.loads((fdir / "config.json").read_text(encoding="utf-8"))
-        cfg["tc_adjust"] = [float(v) for v in weights[k] ** -alpha]
-        cfg["tc_blend"] = blend_cfg
-        (fdir / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
+        update_config(fdir / "config.json", tc_adjust=[float(v) for v in weights[k] ** -alpha], tc_blend=blend_cfg)
 
     t_final = time.time()
     fit_pooled(np.concatenate([rows, m_rows]), np.concatenate([y, m_y]), cp, args.balance, args.out / "tc_pooled.npz")
     vocab = fit_lexical(blocks + m_blocks, np.concatenate([y, m_y]), cl, args.balance, args.out / "tc_lexical.npz")
-    cfg = json.loads((args.out / "config.json").read_text(encoding="utf-8"))
-    cfg["tc_adjust"] = [float(v) for v in class_weight(y, args.balance) ** -alpha]
-    cfg["tc_blend"] = blend_cfg
-    (args.out / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
-    card_path = args.out / "card.json"
-    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-    card["technique_views"] = {
-        "command": "HF_HUB_OFFLINE=1 python -m spinscope.train.ptc_tc "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
-        "data_sha256": data_digest(args.data),
-        "grouped_cv": cv,
-        "lexical_vocabulary": vocab,
-        "time_s": {"total": round(time.time() - t_start, 1), "final_fit": round(time.time() - t_final, 1)},
-        "date": time.strftime("%Y-%m-%d"),
-    }
-    card["files"] = {p.name: sha256_file(p) for p in sorted(args.out.iterdir())
-                     if p.suffix in (".npz", ".json") and p.name != "card.json"}
-    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    update_config(args.out / "config.json", tc_adjust=[float(v) for v in class_weight(y, args.balance) ** -alpha],
+                  tc_blend=blend_cfg)
+    update_card(args.out, "technique_views", "ptc_tc", argv, args.data, t_start, t_final, grouped_cv=cv,
+                lexical_vocabulary=vocab)
     print(f"wrote {args.out} ({time.time() - t_start:.0f} s in all)")
 
 

@@ -35,7 +35,7 @@ from typing import Any
 from spinscope.errors import InputError
 
 _POLL = 0.02  # seconds between two looks at the clock and the RSS
-_REFIRE = 0.25  # seconds: an interruption that did not end the work is repeated this often
+_REFIRE = 0.05  # seconds: an interruption that did not end the work is repeated this often
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 

@@ -236,8 +236,10 @@ def test_dask_record_past_its_budget_is_an_error_record(client: object, tmp_path
     big = "A long one\n\n" + "\n".join(random.Random(i).choice(SENTENCES) for i in range(5000))
     with (tmp_path / "c.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps({"id": "huge", "text": big}) + "\n")
-    opts = Options(detectors=("lexical", "rhetoric", "quotes"), time_budget=0.5)
+    # the in-process cluster's two worker threads share one GIL: a small record runs beside the huge one at
+    # about half speed, so its budget needs headroom (0.5 s was exceeded by small records on a loaded machine)
+    opts = Options(detectors=("lexical", "rhetoric", "quotes"), time_budget=1.0)
     s = run_batch([tmp_path / "c.jsonl"], tmp_path / "r.jsonl", options=opts, client=client)
     recs = {r["id"]: r for r in iter_results(tmp_path / "r.jsonl")}
     assert sorted(recs) == sorted([*ids, "huge"]) and (s.done, s.failed) == (3, 1)
-    assert "time budget" in recs["huge"]["error"] and recs["huge"]["elapsed_ms"] < 1500
+    assert "time budget" in recs["huge"]["error"] and recs["huge"]["elapsed_ms"] < 2000  # budget + 1 s, as before

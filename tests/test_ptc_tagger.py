@@ -11,7 +11,8 @@ import pytest
 
 from spinscope.errors import ModelError
 from spinscope.inference.ptc_model import DEFAULT_DIR, PTCModel
-from spinscope.inference.ptc_tagger import CONTEXT, LinearTagger, save_tagger, token_rows
+from spinscope.inference.ptc_tagger import CONTEXT, LinearTagger, token_rows
+from spinscope.inference.ptc_tc import save_standardised_linear as save_tagger
 
 TEXT = ("Traitors Sell Out Our Great Nation\n\n"
         "The corrupt, lying elites in Washington have betrayed every single patriot in this country. "

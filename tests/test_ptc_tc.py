@@ -11,6 +11,7 @@ import pytest
 
 from spinscope.errors import ModelError
 from spinscope.inference.hashed_tfidf import fit_idf, tfidf
+from spinscope.inference.ptc_features import span_features
 from spinscope.inference.ptc_model import DEFAULT_DIR, PTCModel
 from spinscope.inference.ptc_tc import (
     LEXICAL_SCALES,
@@ -139,7 +140,8 @@ def test_shipped_model_blends_its_views() -> None:
     assert PTC_TECHNIQUES[int(probs[0].argmax())] in {"Slogans", "Repetition", "Flag-Waving"}
     assert PTC_TECHNIQUES[int(probs[1].argmax())] in {"Loaded_Language", "Name_Calling,Labeling"}
     # pooled view computed from the encoder states the heads read
-    row = pooled_row(enc.states, enc.tokens.offsets, TEXT, TEXT.lower(), *ranges[0], TEXT.index("\n"))
+    features = span_features(TEXT, TEXT.lower(), *ranges[0], TEXT.index("\n"))
+    row = pooled_row(enc.states, enc.tokens.offsets, TEXT, *ranges[0], features)
     assert row.shape == (5 * 384 + 10,)
 
 

@@ -23,7 +23,7 @@ from spinscope.errors import ModelError
 from spinscope.inference.ptc_features import span_features, title_end_of
 from spinscope.inference.ptc_heads import pool_span, technique_probs, token_network
 from spinscope.inference.ptc_tagger import LinearTagger
-from spinscope.inference.ptc_tc import LexicalTC, PooledTC, lexical_blocks, pooled_row
+from spinscope.inference.ptc_tc import LexicalTC, PooledTC, lexical_blocks, pooled_row, token_range
 from spinscope.inference.token_encoder import TokenEncoder
 from spinscope.inference.windows import Tokens
 
@@ -121,7 +121,8 @@ class PTCModel:
         self.threads = threads
         self._encoder = encoder
         self._heads: dict[str, np.ndarray] = {}
-        self._views: dict[str, PooledTC | LexicalTC] = {}
+        self._pooled: PooledTC | None = None
+        self._lexical: LexicalTC | None = None
         self._tagger: LinearTagger | None = None
         self.config: dict[str, Any] = {}
 
@@ -141,21 +142,19 @@ class PTCModel:
                 heads = {k: z[k].astype(np.float32) for k in z.files}
         except Exception as exc:
             raise ModelError(f"cannot load the PTC model from {self.model_dir}: {exc}") from exc
-        views: dict[str, PooledTC | LexicalTC] = {}
-        for name, weight in config.get("tc_blend", {}).items():
-            if name == "pooled" and weight > 0:
-                views[name] = PooledTC(self.model_dir / "tc_pooled.npz")
-            elif name == "lexical" and weight > 0:
-                views[name] = LexicalTC(self.model_dir / "tc_lexical.npz")
-            elif name != "heads":
-                raise ModelError(f"cannot load the PTC model from {self.model_dir}: unknown view {name!r}")
+        blend = config.get("tc_blend", {})
+        unknown = sorted(set(blend) - {"heads", "pooled", "lexical"})
+        if unknown:
+            raise ModelError(f"cannot load the PTC model from {self.model_dir}: unknown view {unknown[0]!r}")
+        pooled = PooledTC(self.model_dir / "tc_pooled.npz") if blend.get("pooled", 0) > 0 else None
+        lexical = LexicalTC(self.model_dir / "tc_lexical.npz") if blend.get("lexical", 0) > 0 else None
         tagger = LinearTagger(self.model_dir / "si_linear.npz") if config.get("si_blend", 0) > 0 else None
         if self._encoder is None:
             win = config.get("window", {})
             self._encoder = TokenEncoder(threads=self.threads, size=int(win.get("size", 256)),
                                          overlap=int(win.get("overlap_inference", 32)))
         self.config = config
-        self._views = views
+        self._pooled, self._lexical = pooled, lexical
         self._tagger = tagger
         self._heads = heads
 
@@ -248,28 +247,26 @@ class PTCModel:
         ``heads`` (raw, before ``tc_adjust``) and the linear views of ``spinscope.inference.ptc_tc`` this
         model has; ``only`` restricts the views computed."""
         self.load()
-        names = [n for n in ["heads", *self._views] if only is None or n in only]
+
+        def wanted(name: str) -> bool:
+            return only is None or name in only
+
         if not ranges:
-            return {n: np.zeros((0, len(self.techniques)), np.float32) for n in names}
+            names = ["heads", *(n for n, m in (("pooled", self._pooled), ("lexical", self._lexical)) if m is not None)]
+            return {n: np.zeros((0, len(self.techniques)), np.float32) for n in names if wanted(n)}
+        out: dict[str, np.ndarray] = {}
         off = enc.tokens.offsets
         lower, tend = enc.text.lower(), title_end_of(enc.text)
-        out: dict[str, np.ndarray] = {}
-        if "heads" in names:
-            rows = []
-            for s, e in ranges:
-                idx = np.nonzero((off[:, 0] < e) & (off[:, 1] > s))[0]
-                if idx.size == 0:  # span outside the tokenised text: nearest token
-                    idx = np.array([int(np.argmin(np.abs(off[:, 0] - s)))])
-                rows.append(np.concatenate([pool_span(enc.hidden, int(idx[0]), int(idx[-1]) + 1),
-                                            span_features(enc.text, lower, s, e, tend)]))
+        features = [span_features(enc.text, lower, s, e, tend) for s, e in ranges]
+        if wanted("heads"):
+            rows = [np.concatenate([pool_span(enc.hidden, *token_range(off, s, e)), f])
+                    for (s, e), f in zip(ranges, features, strict=True)]
             out["heads"] = technique_probs(np.stack(rows).astype(np.float32), self._heads)
-        view = self._views.get("pooled")
-        if "pooled" in names and isinstance(view, PooledTC):
-            out["pooled"] = view.probs(np.stack([pooled_row(enc.states, off, enc.text, lower, s, e, tend)
-                                                 for s, e in ranges]))
-        lex = self._views.get("lexical")
-        if "lexical" in names and isinstance(lex, LexicalTC):
-            out["lexical"] = lex.probs([lexical_blocks(enc.text, lower, s, e, tend) for s, e in ranges])
+        if self._pooled is not None and wanted("pooled"):
+            out["pooled"] = self._pooled.probs(np.stack([pooled_row(enc.states, off, enc.text, s, e, f)
+                                                         for (s, e), f in zip(ranges, features, strict=True)]))
+        if self._lexical is not None and wanted("lexical"):
+            out["lexical"] = self._lexical.probs([lexical_blocks(enc.text, lower, s, e, tend) for s, e in ranges])
         return out
 
     def classify(self, enc: Encoded, ranges: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -3,9 +3,10 @@
 The heads (``spinscope.inference.ptc_heads``) tag tokens from a 128-channel projection of the states; a
 multinomial logistic regression on the raw states of each token (the layers the heads read) and their mean
 over the seven tokens around it sees them differently, and the average of the two taggers finds spans
-better than either (docs/performance/ptc.md). ``si_linear.npz`` holds the standardisation (mean, scale) and the
-regression (coef (3, d), intercept (3,)); the weight of the average (``si_blend``) and the SI threshold are in
-the model's ``config.json``, chosen on inner folds (``spinscope.train.ptc_tagger``).
+better than either (docs/performance/ptc.md). ``si_linear.npz`` holds the standardisation (mean, scale) and
+the regression (coef (3, d), intercept (3,)), as ``ptc_tc.save_standardised_linear`` writes them; the weight
+of the average (``si_blend``) and the SI threshold are in the model's ``config.json``, chosen on inner folds
+(``spinscope.train.ptc_tagger``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from spinscope.errors import ModelError
+from spinscope.inference.ptc_heads import softmax
+from spinscope.inference.ptc_tc import StandardisedLinear
 
 CONTEXT = 3  # tokens on each side in the context mean
 
@@ -35,30 +38,17 @@ def token_rows(states: np.ndarray, start: int = 0, end: int | None = None) -> np
     return np.hstack([x[start - lo : end - lo], ctx])
 
 
-class LinearTagger:
-    """The run-time side of ``si_linear.npz``."""
+class LinearTagger(StandardisedLinear):
+    """The run-time side of ``si_linear.npz`` (saved with ``ptc_tc.save_standardised_linear``)."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            with np.load(path) as z:
-                self.mean, self.scale = z["mean"].astype(np.float32), z["scale"].astype(np.float32)
-                self.coef, self.intercept = z["coef"].astype(np.float32), z["intercept"].astype(np.float32)
-        except (OSError, KeyError, ValueError) as exc:
-            raise ModelError(f"cannot load {path}: {exc}") from exc
-        if self.coef.shape != (3, len(self.mean)):
+        super().__init__(path)
+        if self.coef.shape[0] != 3:
             raise ModelError(f"cannot load {path}: coef has shape {self.coef.shape}")
 
     def probs(self, states: np.ndarray, block: int = 2048) -> np.ndarray:
         """P(O, B, I) per token, (n, 3); computed in blocks so a long article's rows stay small."""
         out = np.zeros((len(states), 3), np.float32)
         for a in range(0, len(states), block):
-            z = ((token_rows(states, a, a + block) - self.mean) / self.scale) @ self.coef.T + self.intercept
-            z -= z.max(1, keepdims=True)
-            e = np.exp(z)
-            out[a : a + block] = e / e.sum(1, keepdims=True)
+            out[a : a + block] = softmax(self.logits(token_rows(states, a, a + block)))
         return out
-
-
-def save_tagger(path: Path, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> None:
-    np.savez_compressed(path, mean=mean.astype(np.float32), scale=scale.astype(np.float32),
-                        coef=coef.astype(np.float32), intercept=intercept.astype(np.float32))

@@ -21,12 +21,14 @@ model's ``config.json`` (``tc_blend``), chosen on inner folds (``spinscope.train
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from spinscope.errors import ModelError
 from spinscope.inference.hashed_tfidf import WORD, Block, SparseLinear, char_grams, count, word_grams
-from spinscope.inference.ptc_features import normalise, repetition_count, span_features
+from spinscope.inference.ptc_features import normalise, repetition_count
+from spinscope.inference.ptc_heads import softmax
 
 LEXICAL_BITS = 20
 LEXICAL_SCALES = (1.0, 1.0, 0.5, 0.7)  # span words, span characters, sentence words, flags
@@ -51,17 +53,18 @@ def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
     return int(idx[0]), int(idx[-1]) + 1
 
 
-def pooled_row(states: np.ndarray, offsets: np.ndarray, text: str, lower: str, start: int, end: int,
-               title_end: int) -> np.ndarray:
+def pooled_row(states: np.ndarray, offsets: np.ndarray, text: str, start: int, end: int,
+               features: np.ndarray) -> np.ndarray:
     """The pooled-states view of one span: per layer the mean and the max over its tokens, the mean of
-    the last layer over its sentence, and the span features. ``states`` is (n, layers, 384)."""
+    the last layer over its sentence, and the span's ``ptc_features.span_features``. ``states`` is
+    (n, layers, 384)."""
     a, b = token_range(offsets, start, end)
     span = states[a:b]
     sa, sb = sentence_around(text, start, end)
     ca, cb = token_range(offsets, sa, sb)
     parts = [span[:, i].mean(0) for i in range(states.shape[1])]
     parts += [span[:, i].max(0) for i in range(states.shape[1])]
-    parts += [states[ca:cb, -1].mean(0), span_features(text, lower, start, end, title_end)]
+    parts += [states[ca:cb, -1].mean(0), features]
     return np.concatenate(parts).astype(np.float32)
 
 
@@ -105,28 +108,43 @@ def unweight(probs: np.ndarray, class_weight: np.ndarray) -> np.ndarray:
     return out
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(-1, keepdims=True)
-    e = np.exp(z)
-    out: np.ndarray = e / e.sum(-1, keepdims=True)
-    return out
-
-
-class PooledTC:
-    """The pooled-states linear model (``tc_pooled.npz``: mean, scale, coef (14, d), intercept, class_weight)."""
+class StandardisedLinear:
+    """A linear layer on standardised rows, as the trainers store it (``save_standardised_linear``): mean,
+    scale, coef (k, d), intercept (k,), and any extra arrays (``extra``)."""
 
     def __init__(self, path: Path) -> None:
         try:
             with np.load(path) as z:
                 self.mean, self.scale = z["mean"].astype(np.float32), z["scale"].astype(np.float32)
                 self.coef, self.intercept = z["coef"].astype(np.float32), z["intercept"].astype(np.float32)
-                self.class_weight = z["class_weight"].astype(np.float32)
+                self.extra = {n: z[n] for n in z.files if n not in ("mean", "scale", "coef", "intercept")}
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load {path}: {exc}") from exc
+        if self.coef.shape[1:] != self.mean.shape:
+            raise ModelError(f"cannot load {path}: coef has shape {self.coef.shape}")
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        out: np.ndarray = ((rows - self.mean) / self.scale) @ self.coef.T + self.intercept
+        return out
+
+
+def save_standardised_linear(path: Path, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray,
+                             intercept: np.ndarray, **extra: Any) -> None:
+    np.savez_compressed(path, mean=mean.astype(np.float32), scale=scale.astype(np.float32),
+                        coef=coef.astype(np.float32), intercept=intercept.astype(np.float32), **extra)
+
+
+class PooledTC(StandardisedLinear):
+    """The pooled-states linear model (``tc_pooled.npz``, with the training's ``class_weight``)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        if "class_weight" not in self.extra:
+            raise ModelError(f"cannot load {path}: missing 'class_weight'")
+        self.class_weight = self.extra["class_weight"].astype(np.float32)
 
     def probs(self, rows: np.ndarray) -> np.ndarray:
-        z = ((rows - self.mean) / self.scale) @ self.coef.T + self.intercept
-        return unweight(_softmax(z), self.class_weight)
+        return unweight(softmax(self.logits(rows)), self.class_weight)
 
 
 class LexicalTC:
@@ -142,4 +160,4 @@ class LexicalTC:
 
     def probs(self, blocks: list[list[Block]]) -> np.ndarray:
         z = np.stack([self.linear.score(b, LEXICAL_SCALES) for b in blocks]) + self.intercept
-        return unweight(_softmax(z), self.class_weight)
+        return unweight(softmax(z), self.class_weight)

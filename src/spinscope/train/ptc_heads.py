@@ -319,12 +319,18 @@ def fold_predictions(model_dir: Path, texts: dict[str, str], arts: dict[str, dic
     return {"model": m, "encs": encs, "tc_spans": tc_spans, "tc_probs": probs}
 
 
-def class_weights(arts: dict[str, dict[str, Any]], ids: list[str], balance: float) -> np.ndarray:
-    """The technique loss's class weights for training on ``ids`` (as in ``train_heads``)."""
-    tcc = np.bincount([t[3] for i in ids for t in arts[i]["tc"]], minlength=len(PTC_TECHNIQUES)).astype(float) + 1
-    w = (tcc.sum() / tcc) ** balance
+def class_weight(labels: Any, balance: float) -> np.ndarray:
+    """Class weights (N / n_c) ** balance over the 14 techniques, mean 1 (n_c + 1, so that an absent class
+    stays finite): the technique loss's, and the linear views' (``spinscope.train.ptc_tc``)."""
+    c = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(PTC_TECHNIQUES)).astype(float) + 1
+    w = (c.sum() / c) ** balance
     out: np.ndarray = w / w.mean()
     return out
+
+
+def class_weights(arts: dict[str, dict[str, Any]], ids: list[str], balance: float) -> np.ndarray:
+    """The technique loss's class weights for training on ``ids`` (as in ``train_heads``)."""
+    return class_weight([t[3] for i in ids for t in arts[i]["tc"]], balance)
 
 
 def tc_labels(pred: dict[str, Any], adjust: np.ndarray) -> list[Annotation]:

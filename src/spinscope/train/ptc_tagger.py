@@ -26,25 +26,21 @@ import numpy as np
 
 from spinscope.evaluation.ptc import Annotation, read_articles, read_labels, score_si
 from spinscope.evaluation.ptc_folds import grouped_folds
-from spinscope.inference.ptc_tagger import LinearTagger, save_tagger, token_rows
+from spinscope.inference.ptc_tagger import LinearTagger, token_rows
+from spinscope.inference.ptc_tc import save_standardised_linear
 from spinscope.train.ptc_heads import DECODE, OUT_DEFAULT, load_articles, update_card, update_config
+from spinscope.train.ptc_tc import fit_logistic
 
 
 def fit_tagger(arts: dict[str, dict[str, Any]], ids: list[str], c: float, sample: int, seed: int, out: Path) -> None:
-    from sklearn.linear_model import LogisticRegression
-
     x = np.vstack([token_rows(arts[a]["h"]) for a in ids])
     y = np.concatenate([arts[a]["lab"] for a in ids])
     pick = np.random.default_rng(seed).choice(len(x), min(len(x), sample), replace=False)
     x, y = x[pick], y[pick]
     mean = x.mean(0)
     scale = x.std(0) + 1e-6
-    clf = LogisticRegression(C=c, max_iter=300).fit((x - mean) / scale, y)
-    coef = np.zeros((3, x.shape[1]), np.float32)
-    intercept = np.full(3, -30.0, np.float32)
-    coef[clf.classes_] = clf.coef_
-    intercept[clf.classes_] = clf.intercept_
-    save_tagger(out, mean, scale, coef, intercept)
+    coef, intercept = fit_logistic((x - mean) / scale, y, c, None, n_classes=3, max_iter=300)
+    save_standardised_linear(out, mean, scale, coef, intercept)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,11 +30,19 @@ import numpy as np
 from spinscope.evaluation.ptc import Annotation, read_articles, read_labels, score_tc
 from spinscope.evaluation.ptc_folds import grouped_folds
 from spinscope.inference.hashed_tfidf import Block, fit_idf, save_sparse_linear, tfidf
-from spinscope.inference.ptc_features import title_end_of
-from spinscope.inference.ptc_tc import LEXICAL_SCALES, lexical_blocks, pooled_row, unweight
+from spinscope.inference.ptc_features import span_features, title_end_of
+from spinscope.inference.ptc_tc import (
+    LEXICAL_SCALES,
+    LexicalTC,
+    PooledTC,
+    lexical_blocks,
+    pooled_row,
+    save_standardised_linear,
+    unweight,
+)
 from spinscope.inference.windows import Tokens
 from spinscope.techniques import PTC_TECHNIQUES
-from spinscope.train.ptc_heads import OUT_DEFAULT, update_card, update_config
+from spinscope.train.ptc_heads import OUT_DEFAULT, class_weight, update_card, update_config
 
 ALPHAS = (0.0, 0.5, 1.0)
 # SemEval-2021 Task 6 (memes; PTC's guidelines) technique names -> PTC's merged classes (14 of its 20)
@@ -61,22 +69,17 @@ GRID = [x / 10 for x in range(11)]
 N_TECH = len(PTC_TECHNIQUES)
 
 
-def class_weight(y: np.ndarray, balance: float) -> np.ndarray:
-    """(N / n_c) ** balance, mean 1 (n_c + 1 so that an absent class stays finite)."""
-    c = np.bincount(y, minlength=N_TECH).astype(float) + 1
-    w = (c.sum() / c) ** balance
-    out: np.ndarray = w / w.mean()
-    return out
-
-
-def fit_logistic(x: Any, y: np.ndarray, c: float, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression; (coef (14, d), intercept (14,)) with rows for absent classes at -inf."""
+def fit_logistic(x: Any, y: np.ndarray, c: float, w: np.ndarray | None, n_classes: int = N_TECH,
+                 max_iter: int = 3000) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression (class weights ``w``, or none); (coef (n_classes, d), intercept
+    (n_classes,)), with rows for classes absent from ``y`` at -30 (never chosen)."""
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight={k: float(w[k]) for k in range(N_TECH)})
+    weights = None if w is None else {k: float(w[k]) for k in range(n_classes)}
+    clf = LogisticRegression(C=c, max_iter=max_iter, class_weight=weights)
     clf.fit(x, y)
-    coef = np.zeros((N_TECH, x.shape[1]), np.float32)
-    intercept = np.full(N_TECH, -30.0, np.float32)
+    coef = np.zeros((n_classes, x.shape[1]), np.float32)
+    intercept = np.full(n_classes, -30.0, np.float32)
     coef[clf.classes_] = clf.coef_
     intercept[clf.classes_] = clf.intercept_
     return coef, intercept
@@ -88,8 +91,7 @@ def fit_pooled(rows: np.ndarray, y: np.ndarray, c: float, balance: float, out: P
     scale[scale < 1e-6] = 1.0
     w = class_weight(y, balance)
     coef, intercept = fit_logistic((rows - mean) / scale, y, c, w)
-    np.savez_compressed(out, mean=mean.astype(np.float32), scale=scale.astype(np.float32), coef=coef,
-                        intercept=intercept, class_weight=w.astype(np.float32))
+    save_standardised_linear(out, mean, scale, coef, intercept, class_weight=w.astype(np.float32))
 
 
 def fit_lexical(blocks: list[list[Block]], y: np.ndarray, c: float, balance: float, out: Path) -> int:
@@ -140,7 +142,9 @@ def meme_views(folder: Path, layers: list[int], cache: Path) -> tuple[np.ndarray
         text = memes[i]["text"]
         toks = enc.tokenize(text)
         states = enc.states(toks, layers)
-        rows += [pooled_row(states, toks.offsets, text, text.lower(), s, e, title_end_of(text)) for s, e in ranges]
+        lower, tend = text.lower(), title_end_of(text)
+        rows += [pooled_row(states, toks.offsets, text, s, e, span_features(text, lower, s, e, tend))
+                 for s, e in ranges]
     np.savez(cache, rows=np.stack(rows), y=y)
     return np.stack(rows), blocks, y
 
@@ -192,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         enc = m.encode_states(text, toks, states)
         ranges = [(gold[i].start, gold[i].end) for i in idx]
         heads[idx] = m.technique_views(enc, ranges, only=("heads",))["heads"]
-        r = np.stack([pooled_row(states, toks.offsets, text, lower, s, e, tend) for s, e in ranges])
+        r = np.stack([pooled_row(states, toks.offsets, text, s, e, span_features(text, lower, s, e, tend))
+                      for s, e in ranges])
         if rows is None:
             rows = np.zeros((len(gold), r.shape[1]), np.float32)
         rows[idx] = r
@@ -303,8 +308,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def view_probs(kind: str, path: Path, rows: np.ndarray, blocks: list[list[Block]]) -> np.ndarray:
-    from spinscope.inference.ptc_tc import LexicalTC, PooledTC
-
     if kind == "pooled":
         return PooledTC(path).probs(rows)
     return LexicalTC(path).probs(blocks)

@@ -15,7 +15,7 @@ from spinscope.cli.app import eval_app, fail, one_line_errors, warn
 def eval_sourcing(
     gold: Path = typer.Option(Path("tests/data/sourcing"), "--gold", help="Folder of the gold parts."),
     data: Path = typer.Option(Path("../shared/data"), "--data", help="The shared data folder (FNC-1 and PTC texts)."),
-    part: str = typer.Option("report", "--part", help="Gold part: report, report2, report3, tune or all."),
+    part: str = typer.Option("report", "--part", help="Gold part: a folder in --gold (tune, report, ...) or all."),
     bootstrap: int = typer.Option(1000, "--bootstrap", min=0, help="Resamples of the articles for 95% intervals."),
     errors: bool = typer.Option(False, "--errors", help="Also list each article's misses and wrong speakers."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),

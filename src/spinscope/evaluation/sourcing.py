@@ -36,7 +36,6 @@ from spinscope.errors import EvaluationError
 
 KINDS = ("speech", "scare", "title", "slogan")
 SOURCE_KINDS = ("person", "anonymous", "outlet", "document", "organisation", "platform")
-PARTS = ("tune", "report", "report2", "report3", "all")
 COUNTS = (
     "gold_q", "pred_q", "tp_q",
     "gold_m", "pred_m", "tp_m", "kind_ok",
@@ -83,17 +82,25 @@ def _read_text(corpus: str, doc: str, chars: int, data: Path, cache: dict[str, d
     raise EvaluationError(f"unknown corpus {corpus!r} in the gold data")
 
 
+def gold_parts(gold_dir: Path) -> list[str]:
+    """The gold parts in ``gold_dir``: its sub-folders holding at least one ``*.json`` file, sorted."""
+    if not gold_dir.is_dir():
+        return []
+    return sorted(p.name for p in gold_dir.iterdir() if p.is_dir() and any(p.glob("*.json")))
+
+
 def load_gold(gold_dir: Path, data: Path, part: str = "report") -> tuple[list[GoldArticle], list[str]]:
-    """The gold articles of ``part`` (tune, report, report2, report3 or all) with their texts, and the ids skipped
-    because their article is not in ``data``. ``report3`` (12 FNC-1 bodies) was annotated in the session that
-    added the dependency parse, before anything ran on it. ``report2`` was annotated after the rules had been changed
-    by reading the report part's errors, and before anything ran on it."""
-    if part not in PARTS:
-        raise EvaluationError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
-    parts = ("tune", "report", "report2", "report3") if part == "all" else (part,)
+    """The gold articles of ``part`` (a sub-folder of ``gold_dir``, or ``all``) with their texts, and the ids
+    skipped because their article is not in ``data``. The parts and when each was annotated are described in
+    docs/SOURCING.md ("Evaluation"): ``tune`` is the one rules may be written on; every ``report*`` part was
+    annotated by reading, before any detector ran on it."""
+    available = gold_parts(gold_dir)
+    if part != "all" and part not in available:
+        raise EvaluationError(f"unknown part {part!r}; use one of {', '.join([*available, 'all'])}")
+    parts = tuple(available) if part == "all" else (part,)
     files = [p for name in parts for p in sorted((gold_dir / name).glob("*.json"))]
     if not files:
-        raise EvaluationError(f"no gold files in {gold_dir}/{{{','.join(parts)}}}")
+        raise EvaluationError(f"no gold files in {gold_dir}")
     cache: dict[str, dict[str, str]] = {}
     out: list[GoldArticle] = []
     missing: list[str] = []

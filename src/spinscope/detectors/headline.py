@@ -27,6 +27,7 @@ from spinscope.config import Options
 from spinscope.detectors.base import Context, Detector, Findings
 from spinscope.evaluation.fnc1 import (
     CONFIRM,
+    HEDGE,
     LABELS,
     NEGATION,
     REFUTE,
@@ -170,25 +171,34 @@ def _evidence(region: Region, sentence: str, label: str, similarity: float | Non
     return {
         "start": region.start,
         "end": region.end,
-        "role": _role(sentence, label),
+        "role": _role(words, label),
         "score": round(min(max(max(similarity or 0.0, coverage), 0.0), 1.0), 4),
         "similarity": None if similarity is None else round(min(max(similarity, 0.0), 1.0), 4),
         "coverage": round(min(coverage, 1.0), 4),
-        "cues": sorted(words & (STRONG_REFUTE | NEGATION | CONFIRM | REPORTING)),
+        "cues": sorted(words & (STRONG_REFUTE | NEGATION | CONFIRM | REPORTING | HEDGE)),
     }
 
 
-# Explicit refutation words: a matching sentence that uses one points at a contradiction whatever the label.
-_STRONG_REFUTE = REFUTE - NEGATION - {"despite", "doubt", "doubts", "doubtful", "dismiss", "dismissed", "dismisses"}
+# Explicit refutation ("hoax", "false", "denied", ...), without the words for what is being reported ("rumor").
+_DENIAL = STRONG_REFUTE - {"rumor", "rumors", "rumour", "rumours"}
+# The role each stance gives a matching sentence that points its way; any other matching sentence "mentions"
+# the claim. A role never points against the label shown (no "supports" beside "disagree").
+_LABEL_ROLE = {"agree": "supports", "disagree": "contradicts", "discuss": "reports"}
 
 
-def _role(sentence: str, label: str) -> str:
-    """``contradicts`` when the sentence uses an explicit refutation word ("hoax", "false", "denied", ...),
-    whatever the overall label, or any refuting/negation word when the body is not judged to agree."""
-    words = set(tokens(sentence))
-    if words & _STRONG_REFUTE or (label != "agree" and words & (REFUTE | NEGATION)):
-        return "contradicts"
-    return "supports"
+def _role(words: set[str], label: str) -> str:
+    """The role of a matching sentence (its lower-cased ``words``) under the stance ``label`` shown:
+    ``contradicts`` (disagree) when it holds a refuting or negation word; ``supports`` (agree) when it holds
+    none; ``reports`` (discuss) when it holds a reporting or hedging word and no explicit refutation; else
+    ``mentions`` (it matches the headline, but its wording does not show the label; e.g. the sentence
+    restating the claim a refuting body denies). The sentence's ``cues`` list the words either way."""
+    if label == "disagree" and words & (REFUTE | NEGATION):
+        return _LABEL_ROLE[label]
+    if label == "agree" and not words & (REFUTE | NEGATION):
+        return _LABEL_ROLE[label]
+    if label == "discuss" and words & (REPORTING | HEDGE) and not words & _DENIAL:
+        return _LABEL_ROLE[label]
+    return "mentions"
 
 
 def unsupported_terms(title: str, offset: int, body_sentences: list[str]) -> list[dict[str, Any]]:

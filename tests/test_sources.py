@@ -264,3 +264,50 @@ def test_screen_name_and_at_least_from_the_parse() -> None:
     )
     assert kinds.get("fryd_") == "person"
     assert not any(name.startswith("least") for name in kinds)
+
+
+def test_an_outlet_is_listed_once_under_the_articles_name_for_it() -> None:
+    kinds = source_kinds(
+        "Rescue failed\n"
+        "The raid failed, the AP reported on Saturday. Officials confirmed the account to the Associated Press.\n"
+        "CBS Detroit notes in its report that the car was found.\n"
+        "The story was false, the U.K.'s Daily Mail said.\n"
+    )
+    assert kinds.get("AP") == "outlet" and "Associated Press" not in kinds  # one source, the article's name
+    assert kinds.get("CBS Detroit") == "outlet" and "CBS News" not in kinds
+    assert kinds.get("Daily Mail") == "outlet" and "Mail" not in kinds
+
+
+def test_an_outlet_inside_a_description_is_the_source_only_when_the_description_is_a_text() -> None:
+    kinds = source_kinds(
+        "Hoax\n"
+        "The phony story on the fake MSNBC site claimed the actor had died.\n"
+        '"He is furious," an NBC source said.\n'
+        '"Everyone was shocked," claimed the Mirror\'s source.\n'
+    )
+    assert kinds.get("MSNBC") == "outlet"
+    assert not any("story" in name for name in kinds)
+    assert kinds.get("an NBC source") == "anonymous" and not any(n.startswith("NBC") for n in kinds)
+    assert kinds.get("Mirror") == "outlet"  # an outlet whose source is quoted is cited too
+
+
+def test_the_newspaper_and_the_company_are_the_named_outlet_and_body() -> None:
+    kinds = source_kinds(
+        "Watch charge\n"
+        "Apple said the watch would last a day, The Washington Post reported.\n"
+        "The battery is small, the newspaper said. The company said it expects nightly charging.\n"
+        "The device will ship in April, the paper added.\n"
+    )
+    assert kinds == {"Apple": "organisation", "The Washington Post": "outlet"}
+
+
+def test_a_given_name_alone_and_an_arabic_article_stay_with_the_full_name() -> None:
+    ctx = run(
+        "Magnet boy\n"
+        "Nikolai Kryaglyachenko, 12, said he can now hold spoons on his chest.\n"
+        "Nikolai added that he wants to be an electrician.\n"
+        '"Building snowmen is forbidden," declared Sheikh Mohammed Saleh al-Munajjid, a cleric.\n'
+        "Sheikh Munajjid argued that statues imitate creation.\n"
+    )
+    names = [s["name"] for s in ctx.findings["sources"].sections["sources"]]
+    assert names == ["Nikolai Kryaglyachenko", "Sheikh Mohammed Saleh al-Munajjid"]

@@ -153,9 +153,11 @@ _STOP_START = (
     r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Again|Here|There|Back|Once|Only|Just|Even"
 )
 _NAME_TOKEN = r"(?:[A-Z][\w'’\-]*[a-z][\w'’\-]*|[A-Z]{2,}|[A-Z]\.)"
+# a later word of a name may carry an Arabic article ("Mohammed Saleh al-Munajjid", "Ansar al-Deen Front")
+_NAME_PART = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az)-)?{_NAME_TOKEN}"
 NAME = (
     rf"(?:(?:{TITLES})\.?\s+)?{_NAME_TOKEN}(?:(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*"
-    rf"\s+{_NAME_TOKEN}){{0,3}}"
+    rf"\s+{_NAME_PART}){{0,3}}"
 )
 # documents that "say" things ("according to documents seen by ..."): description heads here, and the
 # document kind of a source in spinscope.detectors.sources
@@ -893,7 +895,7 @@ def _not_a_name(text: str, att: Attribution, mentions: list[Attribution]) -> boo
 
 # a run of capitalised words, ending at a possessive: "The Weather Channel’s" | "Mike Seidel"
 _CAPSEQ = re.compile(
-    rf"\b{_NAME_TOKEN}(?:(?<!['’]s)(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*\s+{_NAME_TOKEN}){{0,3}}"
+    rf"\b{_NAME_TOKEN}(?:(?<!['’]s)(?:\s+(?:de|van|von|der|den|al|bin|ibn|da|del|la|le|di|du))*\s+{_NAME_PART}){{0,3}}"
 )
 _NOT_NAME = re.compile(
     rf"^(?:(?:{_STOP_START}|The|A|An|His|Her|Their|Its|Our|It|He|She|They|We|I|If|As|For|With|From|Of|"

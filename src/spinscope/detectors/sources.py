@@ -149,7 +149,7 @@ PLATFORM_MENTION = re.compile(
 
 
 _CITE_BEFORE = re.compile(
-    r"(?:\b(?:according to|per|told|tells|telling|to|quoted by|cited by|cited|citing|reported by|"
+    r"(?:\b(?:according to|per|told|tells?|telling|to|quoted by|cited by|cited|citing|reported by|"
     r"reports? (?:by|from|in)|"
     r"(?:story|article|report|piece|interview|profile|post|statement|editorial|column) (?:in|on|by|from|for|with|to)|"
     r"interview with|speaking (?:to|with)|spoke (?:to|with)|wrote the (?:site|website|blog|outlet|paper|newspaper)|"
@@ -226,7 +226,7 @@ _OUTLET_NOUN = (
 )
 # a description of an outlet that names it: the site Mediaite, a CBS News report, the Washington Post newspaper
 _OUTLET_DESC = re.compile(
-    rf"^(?i:the|a|an|its|their)?\s*(?:[a-z][\w-]*\s+){{0,2}}?(?:(?i:{_OUTLET_NOUN})\s+(?P<after>[A-Z][\w.&/'’-]*"
+    rf"^(?i:the|a|an|its|their)?\s*(?:[a-zA-Z][\w-]*\s+){{0,2}}?(?:(?i:{_OUTLET_NOUN})\s+(?P<after>[A-Z][\w.&/'’-]*"
     rf"(?:\s+[A-Z][\w.&/'’-]*){{0,3}})|(?P<before>[A-Z][\w.&/'’-]*(?:\s+[A-Z][\w.&/'’-]*){{0,3}})\s+"
     rf"(?i:{_OUTLET_NOUN}))$"
 )
@@ -334,6 +334,11 @@ def _first_name(name: str) -> str | None:
     return words[0].lower() if len(words) > 1 else None
 
 
+def _surname(name: str) -> str:
+    """The last word of a name in lower case, without an Arabic article ("al-Munajjid" is "Munajjid")."""
+    return re.sub(r"^(?:al|el|ad|an|ar|as|ash|at|az)-", "", name.split()[-1].lower())
+
+
 def _key(name: str, kind: str, sources: dict[str, dict[str, Any]], by_surname: dict[str, list[str]]) -> str:
     """People share a source by surname ("Ms Cooper" is "Yvette Cooper") unless both given names are known
     and differ ("Candace Smith" and "Quentin Smith" are two sources). ``by_surname`` lists the person keys
@@ -342,7 +347,7 @@ def _key(name: str, kind: str, sources: dict[str, dict[str, Any]], by_surname: d
         return "platform:" + re.sub(r"\.com$", "", name.lower())  # "reddit.com" is Reddit
     if kind != "person":
         return f"{kind}:" + re.sub(r"^(?:the|a|an)\s+", "", name.lower())
-    surname, first = name.split()[-1].lower(), _first_name(name)
+    surname, first = _surname(name), _first_name(name)
     same = by_surname.get(surname, [])
     for k in same:
         other = _first_name(sources[k]["name"])
@@ -370,6 +375,88 @@ def _merge_generic_police(sources: dict[str, dict[str, Any]]) -> None:
 
 
 _POLICE_WORDS = frozenset({"police", "the police"})
+
+
+def _absorb(into: dict[str, Any], gone: dict[str, Any]) -> None:
+    into["mentions"].extend(m for m in gone["mentions"] if m not in into["mentions"])
+    into["attributed"].extend(a for a in gone["attributed"] if a not in into["attributed"])
+    into["role"] = into["role"] or gone.get("role")
+
+
+# "the newspaper said", "the company said", "the police force added": a named outlet or body of the article
+# described by its kind (one optional modifier: "the conservative newspaper", "the tech company")
+_DEFINITE_BODY = re.compile(
+    r"^the\s+(?:[\w-]+\s+)?(?:(?P<outlet>newspaper|paper|tabloid|site|website|magazine|outlet|broadcaster|"
+    r"network|channel|daily|publication)|(?P<organisation>company|firm|group|organi[sz]ation|police force|force|"
+    r"charity|campaign|retailer|manufacturer|carmaker|airline|bank|club|team|network))$",
+    re.I,
+)
+
+
+def _merge_definite(sources: dict[str, dict[str, Any]]) -> None:
+    """A definite description of an outlet or a body ("the newspaper", "the company") with a named source of
+    that kind in the article is that source: the nearest one named before it, else the only one."""
+    order = sorted(sources.items(), key=lambda kv: kv[1]["mentions"][0]["start"])
+    for key, src in order:
+        m = _DEFINITE_BODY.match(src["name"])
+        if m is None or src["kind"] not in ("anonymous", "organisation", "document"):
+            continue
+        kind = "outlet" if m.group("outlet") else "organisation"
+        named = [
+            (k, v)
+            for k, v in order
+            if k != key
+            and k in sources
+            and v["kind"] == kind
+            and _DEFINITE_BODY.match(v["name"]) is None
+            and not re.match(r"(?i:the|a|an)\s+[a-z]", v["name"])
+            and v["name"].lower() not in _POLICE_WORDS
+        ]
+        start = src["mentions"][0]["start"]
+        before = [kv for kv in named if kv[1]["mentions"][0]["start"] < start]
+        target = before[-1] if before else (named[0] if len(named) == 1 else None)
+        if target is not None:
+            _absorb(target[1], sources.pop(key))
+
+
+def _merge_given_names(sources: dict[str, dict[str, Any]], last_words: frozenset[str]) -> None:
+    """A person named by the given name alone ("Nikolai added") is the person named in full with it
+    ("Nikolai Kryaglyachenko"), when exactly one is and the word ends no name of the article (``last_words``:
+    "Garcia" may be Diana Garcia rather than Jose Garcia Zarate)."""
+    people = [(k, v) for k, v in sources.items() if v["kind"] == "person" and len(v["name"].split()) > 1]
+    for key, src in list(sources.items()):
+        if src["kind"] != "person" or len(src["name"].split()) != 1 or src["name"] in last_words:
+            continue
+        full = [kv for kv in people if _TITLE_START.sub("", kv[1]["name"]).split()[0] == src["name"]]
+        if len(full) == 1 and full[0][0] != key:
+            _absorb(full[0][1], sources.pop(key))
+
+
+def _bare(name: str) -> str:
+    """A name in lower case without a leading article: the identity of a named source."""
+    return re.sub(r"^(?:the|a|an)\s+", "", name.lower().strip())
+
+
+# a description whose head is a text or a site ("the phony story on the ersatz MSNBC site", "An article from
+# a fake MSNBC website"): the outlet named in it is the source; a person described by it ("an NBC source")
+# is the source instead of the outlet
+_VEHICLE_HEAD = re.compile(
+    rf"^(?:\S+\s+){{0,4}}?(?:{_OUTLET_NOUN}|articles|stories|reports|headlines?|tweets?|videos?)"
+    r"(?:\s+(?:on|from|in|by|of|at|for|about|published|posted)\b.*)?$",
+    re.S,
+)
+
+
+def _host_of(spans: RegionIndex, owners: dict[tuple[int, int], dict[str, Any]], start: int, end: int) -> Any:
+    """The source whose subject span overlaps ``[start, end)`` (the last such span, at most 8 looked at)."""
+    i = spans.index_of(end - 1)
+    for j in range(i, max(-1, i - 8), -1):
+        if spans.reach[j] <= start:
+            break
+        s, e = spans.regions[j]
+        if s < end and start < e and (s, e) in owners:
+            return owners[(s, e)]
+    return None
 
 
 class SourcesDetector(Detector):
@@ -408,9 +495,15 @@ class SourcesDetector(Detector):
         )
 
         by_name: dict[str, str] = {}  # a name without its article -> the key of the source first listed under it
+        # an outlet as the article names it -> the outlet table's canonical name ("the AP" and "Associated
+        # Press" are one source, listed under the article's own name)
+        canonical = {_bare(text[o[0] : o[1]]): _bare(o[2]) for o in outlets}
+        canonical.update({_bare(o[2]): _bare(o[2]) for o in outlets})
 
         def add(name: str, kind: str, mention: tuple[int, int], role: str | None = None) -> dict[str, Any]:
-            bare = re.sub(r"^the\s+", "", name.lower())
+            bare = _bare(name)
+            if kind == "outlet":
+                bare = canonical.get(bare, bare)
             key = by_name.get(bare) if kind in _NAMED_KINDS else None
             if key is not None and sources[key]["kind"] in _NAMED_KINDS:
                 # one entry per real-world source: "According to Movie Pilot" (taken for an organisation) and
@@ -418,11 +511,11 @@ class SourcesDetector(Detector):
                 if kind == "outlet" or (kind == "platform" and sources[key]["kind"] != "outlet"):
                     sources[key]["kind"], sources[key]["anonymous"] = kind, False
             else:
-                key = _key(name, kind, sources, by_surname)
+                key = _key(bare if kind == "outlet" else name, kind, sources, by_surname)
             src = sources.get(key)
             if src is None:
                 if kind == "person":
-                    by_surname.setdefault(name.split()[-1].lower(), []).append(key)
+                    by_surname.setdefault(_surname(name), []).append(key)
                 src = {
                     "name": name,
                     "kind": kind,
@@ -452,6 +545,7 @@ class SourcesDetector(Detector):
         by_span: dict[tuple[int, int], Attribution] = {}  # the first cue with each subject span
         for b in attributions:
             by_span.setdefault((b.start, b.end), b)
+        owner_of_subject: dict[tuple[int, int], dict[str, Any]] = {}
         for att in attributions:
             if is_pronoun(att.name) and att.antecedent is None:
                 continue
@@ -477,6 +571,7 @@ class SourcesDetector(Detector):
                 else:
                     kind = classify(att, outlet_names, surnames)
                     src = add(att.name, kind, (att.start, att.end), att.role)
+            owner_of_subject.setdefault((att.start, att.end), src)
             i = sent_index.containing(att.start)
             if i >= 0:
                 attributed_sents.add((sents[i].start, sents[i].end))
@@ -509,8 +604,31 @@ class SourcesDetector(Detector):
                 continue
             if kind == "platform" and not said_on(text, o_start, o_end, sent):
                 continue
-            src = add(name, kind, (o_start, o_end))
+            # "the BBC" is listed as BBC, "the Hill" as The Hill
+            surface = re.sub(r"^the\s+", "The " if name.startswith("The ") else "", text[o_start:o_end])
+            vehicle = None
+            host = _host_of(subjects, owner_of_subject, o_start, o_end)
+            if host is not None and host["kind"] not in _NAMED_KINDS:
+                if host["kind"] == "anonymous" and not _VEHICLE_HEAD.match(host["name"]):
+                    if not re.match(r"['’]s?\s", text[o_end : o_end + 3]):
+                        continue  # "an NBC source said": the unnamed person is the source, not the outlet
+                    host = None  # "the Mirror's source claimed": the outlet is cited too
+                # "the phony story on the ersatz MSNBC site claimed": the outlet, not its story
+                else:
+                    vehicle = sources.pop(host["_key"], None)
+                    host = None
+            if host is not None and host["kind"] in ("organisation", "person") and not has_first_name(host["name"]):
+                # "CBS Detroit notes": the subject is the outlet, under the article's name for it
+                host["kind"], host["anonymous"], host["outlet"] = "outlet", False, profile
+                add(host["name"], host["kind"], (o_start, o_end))
+                continue
+            src = add(host["name"] if host is not None else surface, kind, (o_start, o_end))
+            if src["name"] != surface and _bare(src["name"]) in _bare(surface):
+                src["name"] = surface  # "the U.K.'s Daily Mail said": the subject was cut to "Mail"
             src["outlet"] = profile
+            if vehicle is not None:
+                for span in vehicle["attributed"]:
+                    attribute(src, span["start"], span["end"])
         for m in PLATFORM_MENTION.finditer(text):
             i = sent_index.containing(m.start())
             if i < 0 or article.is_excluded(m.start(), m.end()) or quoted.containing(m.start()) >= 0:
@@ -527,6 +645,8 @@ class SourcesDetector(Detector):
                     src = add(named, "outlet", (ns, ns + len(named)))
                     src.setdefault("outlet", None)
         _merge_generic_police(sources)
+        _merge_definite(sources)
+        _merge_given_names(sources, frozenset(a.name.split()[-1] for a in people if len(a.name.split()) > 1))
         out = sorted(sources.values(), key=lambda v: v["mentions"][0]["start"])
         for src in out:
             if src["kind"] == "person" and not src["role"]:

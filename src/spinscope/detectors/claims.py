@@ -7,7 +7,9 @@ sentence's context: the cues of the sentences before and after it, its position 
 in its speaker turn (a paragraph in an article), whether it answers a question, and speaker features
 (a stage direction or audience line, how often the speaker asks questions, the speaker's share of the
 lines). It is trained by ``spinscope.train.claims`` on CLEF-2019 CheckThat! debates and ClaimBuster
-sentences; a sigmoid fitted on held-out debates (balanced classes) maps the ranking score to [0, 1].
+sentences; a sigmoid fitted on held-out debates maps the ranking score to the probability that
+fact-checkers chose a debate sentence with that score (calibrated: leave-one-debate-out ECE in the card).
+Sentences more likely than the debates' base rate (2.7%) are listed.
 Inference is numpy only: vocabulary, idf and weights live in ``resources/models/claims.npz``.
 """
 
@@ -206,7 +208,8 @@ class ClaimScorer:
     """TF-IDF + cue + context linear ranker; numpy inference from stored weights.
 
     ``coef_dense`` weighs ``document_features`` (N_DENSE columns); ``platt`` (a, b) maps the ranking score
-    z to a probability 1 / (1 + exp(-(a z + b)))."""
+    z to a probability 1 / (1 + exp(-(a z + b))); ``base_rate`` is the share of check-worthy sentences in
+    the training debates."""
 
     vocab: dict[str, int]
     terms: list[str]
@@ -214,6 +217,7 @@ class ClaimScorer:
     coef_text: np.ndarray
     coef_dense: np.ndarray
     platt: tuple[float, float]
+    base_rate: float
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClaimScorer:
@@ -237,6 +241,7 @@ class ClaimScorer:
                 coef_text=z["coef_text"].astype(np.float64),
                 coef_dense=z["coef_dense"].astype(np.float64),
                 platt=(float(z["platt"][0]), float(z["platt"][1])),
+                base_rate=float(z["base_rate"]),
             )
         if len(scorer.coef_dense) != N_DENSE or len(scorer.coef_text) != len(terms):
             raise ValueError(f"weights do not match the feature layout ({len(scorer.coef_dense)} != {N_DENSE})")
@@ -277,7 +282,8 @@ class ClaimScorer:
         return out
 
     def probability(self, z: np.ndarray) -> np.ndarray:
-        """Check-worthiness in [0, 1] of ranking scores (a sigmoid fitted with balanced classes)."""
+        """Probability that fact-checkers would choose a sentence with ranking score ``z`` (calibrated on
+        held-out debates)."""
         a, b = self.platt
         out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(a * z + b, -30.0, 30.0)))
         return out
@@ -294,11 +300,12 @@ class ClaimScorer:
 
 
 class ClaimsDetector(Detector):
-    """Ranks the article's sentences by check-worthiness and lists those above a threshold."""
+    """Ranks the article's sentences by check-worthiness and lists those above a threshold (by default the
+    training debates' base rate: sentences more likely to be chosen than an average debate sentence)."""
 
     name: ClassVar[str] = "claims"
     sections: ClassVar[tuple[str, ...]] = ("claims",)
-    threshold: float = 0.5
+    threshold: float | None = None
     max_claims: int = 20
 
     def __init__(self) -> None:
@@ -326,9 +333,10 @@ class ClaimsDetector(Detector):
         vecs = [scorer.text_vector(t) for t in texts]
         turns = _paragraph_ids(article, sentences)
         probs = scorer.probability(scorer.decisions(texts, None, turns, names, vecs))
+        threshold = scorer.base_rate if self.threshold is None else self.threshold
         scored: list[dict[str, Any]] = []
         for s, text, names_i, vec, score in zip(sentences, texts, names, vecs, probs.tolist(), strict=True):
-            if score < self.threshold:
+            if score < threshold:
                 continue
             features = [name for name in names_i if name not in ("opinion", "question", "first_person")]
             features += [f"term:{t}" for t in scorer.top_terms(text, vec=vec)]

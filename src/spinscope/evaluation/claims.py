@@ -5,7 +5,8 @@ k = 1, 3, 5, 10, 20, 50, computed as in the lab's scorer (scorer/task1.py); the 
 figures are the means over debates (MAP, MRR, ...), with the spread of AP over debates and a 95%
 interval for MAP from resampling whole debates. Input debates (the lab's gold layout, one file per
 debate): ``line_number TAB speaker TAB sentence TAB label`` (label 1 = check-worthy). Sentences are
-ranked with their speakers and neighbours, as the ranker was trained.
+ranked with their speakers and neighbours, as the ranker was trained. The probability the detector
+shows is checked too: expected calibration error and the reliability table over all sentences.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def evaluate_rankings(rankings: dict[str, tuple[list[tuple[int, str, int, str]],
 
 def evaluate_debates(files: Sequence[Path], model: Path | None = None) -> dict[str, Any]:
     """Rank the sentences of each debate with the bundled (or given) claims model and score them."""
+    from spinscope.calibration import reliability
     from spinscope.detectors.claims import ClaimScorer
 
     scorer = ClaimScorer.load(model)
@@ -101,7 +103,17 @@ def evaluate_debates(files: Sequence[Path], model: Path | None = None) -> dict[s
     for f in files:
         rows = read_debate(f)
         rankings[f.stem] = (rows, scorer.scores([r[1] for r in rows], [r[3] for r in rows]))
-    return evaluate_rankings(rankings)
+    result = evaluate_rankings(rankings)
+    probs = np.concatenate([p for _, p in rankings.values()])
+    labels = np.array([r[2] for rows, _ in rankings.values() for r in rows], dtype=np.float64)
+    ece, table = reliability(probs, labels)
+    result["calibration"] = {
+        "ECE": ece,
+        "mean_probability": float(probs.mean()),
+        "check_worthy_share": float(labels.mean()),
+        "reliability": table,
+    }
+    return result
 
 
 def format_table(result: dict[str, Any]) -> str:
@@ -124,6 +136,18 @@ def format_table(result: dict[str, Any]) -> str:
     lines.append(
         "R-Precision {R-P:.4f}  ".format(**result) + "  ".join(f"P@{k} {result[f'P@{k}']:.4f}" for k in THRESHOLDS)
     )
+    cal = result.get("calibration")
+    if cal:
+        lines.append("")
+        lines.append(
+            f"probability shown (fact-checkers would choose the sentence): ECE {cal['ECE']:.4f}; mean "
+            f"{cal['mean_probability']:.4f} against {cal['check_worthy_share']:.4f} check-worthy"
+        )
+        lines.append(f"{'bin':<12}{'sentences':>10}{'mean p':>9}{'share':>9}")
+        for row in cal["reliability"]:
+            lines.append(
+                f"{row['low']:.1f}-{row['high']:.1f}{'':<5}{row['n']:>10}{row['mean_score']:>9.3f}{row['hit_rate']:>9.3f}"
+            )
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from spinscope.render.common import (
+    CLAIMS_HELP,
     QUOTE_MARKS,
     count_noun,
     headline_lines,
@@ -164,10 +165,12 @@ def _claims_panel(report: Report) -> str:
         return _panel("claims", "Claims to check", _empty("No sentence reads as a checkable factual claim."))
     items = "".join(
         f"<li><blockquote>{_e(report.text[c['start'] : c['end']])}</blockquote>"
-        f"<div class='muted'>#{_e(c.get('rank', ''))} · check-worthiness {float(c.get('score', 0)):.0%}</div></li>"
+        f"<div class='muted'>#{_e(c.get('rank', ''))} · chosen by fact-checkers {float(c.get('score', 0)):.0%}"
+        "</div></li>"
         for c in report.claims[:15]
     )
-    return _panel("claims", "Claims to check", f"<ul class='items'>{items}</ul>")
+    body = f"<p class='help'>{_e(CLAIMS_HELP)}</p><ul class='items'>{items}</ul>"
+    return _panel("claims", "Claims to check", body)
 
 
 def _notes_panel(report: Report) -> str:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinscope.render.common import (
+    CLAIMS_HEADING,
     count_noun,
     headline_lines,
     layers,
@@ -78,7 +79,8 @@ def _source_lines(report: Report) -> list[str]:
 
 def _claim_lines(report: Report, n: int = 10) -> list[str]:
     return [
-        f"#{c.get('rank', '')} {c.get('score', 0):.2f}  {report.text[c['start'] : c['end']]}" for c in report.claims[:n]
+        f"#{c.get('rank', '')} {c.get('score', 0):>4.0%}  {report.text[c['start'] : c['end']]}"
+        for c in report.claims[:n]
     ]
 
 
@@ -113,7 +115,8 @@ def render_plain(report: Report, *, short: bool = False) -> str:
         if not short:
             out += [f"      {r}" for r in reasons(s)]
     sections = [("Quotes (speaker: quote)", _quote_lines(report)), ("Sources", _source_lines(report))]
-    sections.append(("Claims worth checking", _claim_lines(report, 3 if short else 10)))
+    claims = _claim_lines(report, 3 if short else 10)
+    sections.append((f"{CLAIMS_HEADING} (rank, then how often fact-checkers chose such sentences)", claims))
     if not short:
         clutter = [f"{r.start}-{r.end}  {r.reason}: {report.text[r.start : r.end]}" for r in report.excluded]
         sections.append(("Excluded page clutter (not analysed)", clutter))
@@ -226,7 +229,10 @@ def render_terminal(report: Report, console: Console, *, short: bool = False) ->
     for title, lines in (
         ("Quotes", _quote_lines(report)),
         ("Who is cited", _source_lines(report)),
-        ("Claims worth checking", _claim_lines(report, 3 if short else 10)),
+        (
+            f"{CLAIMS_HEADING} (rank, then how often fact-checkers chose such sentences)",
+            _claim_lines(report, 3 if short else 10),
+        ),
     ):
         if (panel := _lines_panel(title, lines, limit=limit)) is not None:
             parts.append(panel)

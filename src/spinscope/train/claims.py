@@ -9,7 +9,8 @@ Validation that predicts unseen debates (one debate is one unit: its sentences a
 2. The chosen settings, trained on those 14 debates, are scored once on the 5 untouched debates
    (``UNTOUCHED``), never used for any choice.
 3. Leave-one-debate-out over all 19 debates with the chosen settings gives the figure we expect on new
-   debates (mean and spread of AP) and the out-of-fold scores on which the probability sigmoid is fitted.
+   debates (mean and spread of AP) and the out-of-fold scores on which the probability sigmoid is fitted
+   (without class weights, so it is a probability; its own leave-one-debate-out check is in the card).
 4. The shipped model is trained on all 19 debates (+ ClaimBuster).
 
 ClaimBuster sentences equal (case/space-normalised) to a sentence of a scored debate are left out of
@@ -37,6 +38,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from spinscope.calibration import reliability
 from spinscope.detectors.claims import (
     CONTEXT_LAYOUT,
     CUE_LAYOUT,
@@ -168,7 +170,7 @@ def fit(corpus: Corpus, names: list[str], settings: Settings, exclude: set[str])
         )
     terms, idf = build_vocab([t for g in groups for t in g[0]])
     vocab = {t: i for i, t in enumerate(terms)}
-    scorer = ClaimScorer(vocab, terms, idf, np.zeros(len(terms)), np.zeros(N_DENSE), (1.0, 0.0))
+    scorer = ClaimScorer(vocab, terms, idf, np.zeros(len(terms)), np.zeros(N_DENSE), (1.0, 0.0), 0.0)
     diffs: list[sparse.csr_matrix] = []
     weights: list[np.ndarray] = []
     for texts, dense, labels, weight in groups:
@@ -193,7 +195,7 @@ def fit(corpus: Corpus, names: list[str], settings: Settings, exclude: set[str])
     dense_coef = coef[len(terms) :].copy()
     if not settings.context:
         dense_coef[len(CUE_LAYOUT) :] = 0.0
-    return ClaimScorer(vocab, terms, idf, coef[: len(terms)], dense_coef, (1.0, 0.0))
+    return ClaimScorer(vocab, terms, idf, coef[: len(terms)], dense_coef, (1.0, 0.0), 0.0)
 
 
 def debate_scores(corpus: Corpus, scorer: ClaimScorer, name: str) -> np.ndarray:
@@ -216,11 +218,31 @@ def leave_one_out(
 
 
 def fit_platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """Sigmoid a*z + b on out-of-fold ranking scores, classes weighted equally (0.5 = as likely as not
-    under equal priors, the threshold the detector uses)."""
-    model = LogisticRegression(C=100.0, class_weight="balanced", max_iter=1000)
+    """Sigmoid a*z + b on out-of-fold ranking scores, fitted to the labels as they occur (no class
+    weights): the probability that fact-checkers chose a debate sentence with this score."""
+    model = LogisticRegression(C=100.0, max_iter=1000)
     model.fit(scores[:, None], labels)
     return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+def calibration_check(oof: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> dict[str, Any]:
+    """How well the sigmoid's probabilities hold on a debate it was not fitted on: for each debate, the
+    sigmoid is fitted on the out-of-fold scores of the others and applied to its own; ECE and the
+    reliability table over all debates (equal-width bins of 0.1)."""
+    probs: list[np.ndarray] = []
+    for held in oof:
+        a, b = fit_platt(
+            np.concatenate([oof[n] for n in oof if n != held]), np.concatenate([labels[n] for n in oof if n != held])
+        )
+        probs.append(1.0 / (1.0 + np.exp(-(a * oof[held] + b))))
+    p, y = np.concatenate(probs), np.concatenate([labels[n] for n in oof])
+    ece, table = reliability(p, y)
+    return {
+        "method": "leave one debate out: sigmoid fitted on the other debates' out-of-fold scores",
+        "ECE": round(ece, 4),
+        "brier": round(float(np.mean((p - y) ** 2)), 4),
+        "reliability": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in table],
+    }
 
 
 def _summary(aps: dict[str, float]) -> dict[str, Any]:
@@ -283,9 +305,11 @@ def main() -> None:
     aps_all, oof = leave_one_out(corpus, names, best)
     all_summary = _summary(aps_all)
     print(f"LODO over all {len(names)} debates: MAP {all_summary['MAP']:.4f} (sd {all_summary['AP_sd']:.4f})")
-    z = np.concatenate([oof[n] for n in names])
-    y = np.array([r[2] for n in names for r in corpus.debates[n]])
-    platt = fit_platt(z, y)
+    labels = {n: np.array([r[2] for r in corpus.debates[n]]) for n in names}
+    platt = fit_platt(np.concatenate([oof[n] for n in names]), np.concatenate([labels[n] for n in names]))
+    base_rate = float(np.mean(np.concatenate(list(labels.values()))))
+    calibration = calibration_check(oof, labels)
+    print(f"calibration (leave one debate out): ECE {calibration['ECE']:.4f}, base rate {base_rate:.4f}", flush=True)
     # 4. the shipped model
     final = fit(corpus, names, best, set())
     args.out.mkdir(parents=True, exist_ok=True)
@@ -296,11 +320,13 @@ def main() -> None:
         coef_text=final.coef_text.astype(np.float32),
         coef_dense=final.coef_dense.astype(np.float32),
         platt=np.array(platt),
+        base_rate=np.array(base_rate),
     )
     card = {
         "model": "check-worthy claim ranker: TF-IDF word 1-2 grams (sublinear tf, l2) + cue features + the "
         "neighbours' cues + context features, linear, pairwise logistic loss (positive vs negative of the same "
-        "debate); sigmoid fitted on out-of-fold scores (balanced classes)",
+        "debate); sigmoid fitted on out-of-fold scores (the probability that fact-checkers chose a debate sentence "
+        "with that score)",
         "command": "OMP_NUM_THREADS=1 nice -n 5 python -m spinscope.train.claims --data ../shared/data "
         "--out src/spinscope/resources/models  (= spinscope train claims)",
         "data": {
@@ -318,7 +344,9 @@ def main() -> None:
             "cues": list(CUE_LAYOUT),
             "context": list(CONTEXT_LAYOUT),
             "platt": [round(platt[0], 6), round(platt[1], 6)],
+            "base_rate": round(base_rate, 6),
         },
+        "calibration": calibration,
         "selection": "leave-one-debate-out MAP over the 14 selection debates; untouched debates scored once",
         "search": search,
         "untouched": {k: round(v, 4) for k, v in untouched.items() if isinstance(v, float)}

@@ -224,7 +224,7 @@ _SUBJ_END = re.compile(rf"(?:(?P<pron>\b(?:{_PRON})\b)|(?P<name>\b{NAME})|(?P<de
 _SUBJ_START = re.compile(rf"^\s+(?:(?P<pron>he|she|they)\b|(?P<name>{NAME})\b|(?P<desc>{DESC})(?=[\s,.;]))")
 _SUBJ_AT_START = re.compile(rf"(?:(?P<pron>He|She|They)|(?P<desc>{DESC})|(?P<name>{NAME}))(?=\s+[a-z])")
 _GENERIC_END = re.compile(
-    r"(?P<desc>\b(?i:the|a|an|one|another|his|her|their|its)\s+(?:[\w’'\-]+\s+){0,2}?"
+    r"(?P<desc>(?:\b(?i:the|a|an|one|another|his|her|their|its)|\b[A-Z][\w\-]*[’']s)\s+(?:[\w’'\-]+\s+){0,2}?"
     r"[a-z][a-z\-]{2,})\s*$"
 )
 _NOT_SPEAKERS = frozenset(
@@ -1197,19 +1197,30 @@ def _resolve(
                     continue
             else:
                 cand_plural = prev.descriptor and _is_plural(cand_name)
-                if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name)):
+                if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name) and low != "it"):
                     continue
                 words = cand_name.split()
                 known_person = bool(words) and (
-                    prev.titled or words[-1] in person_surnames or gender_of(cand_name) is not None
+                    prev.titled
+                    or words[-1] in person_surnames
+                    or gender_of(cand_name) is not None
+                    or (prev.role is not None and PERSON_ROLE.match(prev.role.strip(" ,")) is not None)
                 )
-                if (prev.label not in (None, "", "PERSON") and not known_person) or re.search(r"[’']s$", cand_name):
+                if low == "it":
+                    # "it" is a body, a text or a site ("It states that …"), never a person
+                    if known_person or prev.label == "PERSON" or has_first_name(cand_name) or (
+                        prev.descriptor and (_PEOPLE.search(cand_name) or PERSON_ROLE.match(cand_name))
+                    ):
+                        continue
+                    got = None
+                elif (prev.label not in (None, "", "PERSON") and not known_person) or re.search(r"[’']s$", cand_name):
                     continue  # an organisation or a possessive is not "he"
-                if want and _ORG_HEAD_END.search(cand_name) and not _ROLE_IN_ORG.search(cand_name):
+                elif want and _ORG_HEAD_END.search(cand_name) and not _ROLE_IN_ORG.search(cand_name):
                     continue  # "the Justice Department" is not "he" (its chairman may be), whatever NER says
-                got = gender_of(cand_text) or (surname_gender.get(words[-1]) if words else None)
-                if want and got and want != got:
-                    continue
+                else:
+                    got = gender_of(cand_text) or (surname_gender.get(words[-1]) if words else None)
+                    if want and got and want != got:
+                        continue
             fitting.append((prev, (cand_name, c_s, c_e), got if head is None else None))
             if head is not None or not want:
                 break
@@ -1253,8 +1264,26 @@ def _is_plural(desc: str) -> bool:
 
 DOCLIKE = re.compile(
     r"\b(?:report|study|document|statement|survey|data|figures|poll|ministry|government|"
-    r"company|agency|police|department)\b",
+    r"company|agency|police|department|paper|newspaper|site|website|magazine|video|footage|tape|photo|"
+    r"article|story|post|tweet|letter|memo)\b",
     re.I,
+)
+_PEOPLE = re.compile(
+    r"\b(?:officials?|sources?|spokes(?:man|woman|person|people)|people|persons?|m[ae]n|wom[ae]n|witness(?:es)?|"
+    r"residents?|lawyers?|experts?|analysts?|insiders?|aides?|users?|boy|girl|child|children)\b",
+    re.I,
+)
+# the head of an appositive role that only a person has ("Asim Qureshi, research director at the rights group
+# CAGE,": a person, whatever NER says about the name)
+PERSON_ROLE = re.compile(
+    rf"^(?:\S+\s+){{0,4}}?(?i:{ROLE_HEADS}|ceo|founder|co-founder|owner|editor|professor|lecturer|analyst|"
+    r"lawyer|attorney|researcher|scientist|author|reporter|journalist|correspondent|officer|manager|chief|"
+    r"executive|adviser|advisor|expert|economist|historian|activist|campaigner|student|teacher|doctor|"
+    r"actor|actress|singer|rapper|guitarist|player|coach|member|mother|father|son|daughter|wife|husband|"
+    r"brother|sister|widow|friend|neighbou?r|classmate|colleague|resident|worker|employee|officer|"
+    r"commissioner|senator|congressman|congresswoman|judge|priest|cleric|imam|bishop)"
+    r"(?:\s+(?:of|at|for|with|in|on|from)\b.*)?$",
+    re.S,
 )
 
 

@@ -363,7 +363,16 @@ class QuotesDetector(Detector):
             if kind == "speech" and speaker is None and previous and previous["speaker"]:
                 gap = text[previous["end"] : (q.open_mark if q.open_mark is not None else q.start)]
                 introduced = gap.rstrip().endswith(":")  # a line introducing someone else's words: unknown
-                if para - prev_para <= 1 and len(re.findall(r"[.!?][\"”’]?\s+\S", gap.strip())) <= 1 and not introduced:
+                # a cue in between reports someone else ("Grassley sent a rebuke, saying …"): not a continuation
+                cued = any(
+                    _other_speaker(c, previous) for c in cues.between(previous["end"], previous["end"] + len(gap))
+                )
+                if (
+                    para - prev_para <= 1
+                    and len(re.findall(r"[.!?][\"”’]?\s+\S", gap.strip())) <= 1
+                    and not introduced
+                    and not cued
+                ):
                     speaker = dict(previous["speaker"], resolved_from="previous quote")
             item: dict[str, Any] = {
                 "start": q.start,
@@ -381,7 +390,8 @@ class QuotesDetector(Detector):
                 item["cue"] = {"start": vs, "end": ve, "text": text[vs:ve]}
             items.append(item)
             if kind == "speech":
-                previous, prev_para = item, para
+                # a quote over several paragraphs ends in the last one: the next quote follows that paragraph
+                previous, prev_para = item, para_index.containing(max(q.start, q.end - 1))
         return Findings(sections={"quotes": items}, warnings=warnings)
 
 
@@ -391,6 +401,19 @@ _INTRO_TAIL_WORDS = 8  # words after the speech verb in a sentence that introduc
 _INTRO_TAIL = re.compile(
     r"\s*(?:[.:]?$|[A-Z]|(?:in|on|at|during|after|before|from|to|late|earlier|last|this|yesterday|today)\b)"
 )
+
+
+def _other_speaker(cue: Attribution, previous: dict[str, Any]) -> bool:
+    """Whether ``cue`` reports someone other than the speaker of the quote ``previous`` (not its own cue, not
+    a pronoun or name for the same speaker)."""
+    own = previous.get("cue")
+    if own is not None and cue.verb_start == own["start"]:
+        return False
+    name = cue.antecedent[0] if cue.antecedent is not None else cue.name
+    if is_pronoun(name):
+        return False
+    said = previous["speaker"]["name"]
+    return name.split()[-1] != said.split()[-1]
 
 
 def _introduces(line: str, tail: str) -> bool:

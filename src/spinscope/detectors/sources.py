@@ -20,6 +20,7 @@ from spinscope.nlp import (
     DESC,
     DOC_HEADS,
     ORG_HEADS,
+    PERSON_ROLE,
     ROLE_HEADS,
     SAY,
     TITLES,
@@ -299,6 +300,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "person"  # "Yvette Cooper" beside "Ms Cooper", whatever NER says about the full name
     if att.titled or (label == "PERSON" and not _THE_NAME.match(name)):
         return "person"
+    if att.role and PERSON_ROLE.match(att.role.strip(" ,")) and not _THE_NAME.match(name):
+        return "person"  # "Asim Qureshi, research director at the rights group CAGE,", whatever NER says
     if label in ("ORG", "GPE", "NORP", "FAC") or _THE_NAME.match(name):
         return "organisation"
     if ORG_SUFFIX.search(name) or ORG_NOUNS.search(name):
@@ -553,6 +556,11 @@ class SourcesDetector(Detector):
                 a_name, a_s, a_e = att.antecedent
                 base = by_span.get((a_s, a_e))
                 kind = classify(base, outlet_names, surnames) if base else "person"
+                named = outlet_in(a_name) if base is not None and base.descriptor else None
+                if base is not None and named is not None:  # "a CBS News report … It shows": the outlet
+                    a_name, kind = named, "platform" if PLATFORM.fullmatch(named) else "outlet"
+                    a_s += base.name.index(named)
+                    a_e = a_s + len(named)
                 src = add(a_name, kind, (a_s, a_e))
                 add(a_name, kind, (att.start, att.end))
             else:
@@ -623,7 +631,9 @@ class SourcesDetector(Detector):
                 add(host["name"], host["kind"], (o_start, o_end))
                 continue
             src = add(host["name"] if host is not None else surface, kind, (o_start, o_end))
-            if src["name"] != surface and _bare(src["name"]) in _bare(surface):
+            if _bare(src["name"]) in _bare(surface) and (
+                _bare(src["name"]) != _bare(surface) or src["name"].startswith("the ")
+            ):
                 src["name"] = surface  # "the U.K.'s Daily Mail said": the subject was cut to "Mail"
             src["outlet"] = profile
             if vehicle is not None:

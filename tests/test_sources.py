@@ -311,3 +311,37 @@ def test_a_given_name_alone_and_an_arabic_article_stay_with_the_full_name() -> N
     )
     names = [s["name"] for s in ctx.findings["sources"].sections["sources"]]
     assert names == ["Nikolai Kryaglyachenko", "Sheikh Mohammed Saleh al-Munajjid"]
+
+
+def test_a_thing_that_seems_to_speak_is_no_source_and_a_video_is_a_document() -> None:
+    kinds = source_kinds(
+        "Magnet boy\n"
+        "A schoolboy who was knocked out by a massive electrical shock claims he now has superpowers.\n"
+        "Ireland has an extremely violent history described as a long war.\n"
+        "The video shows the boy holding spoons. The receipt shows the date of the purchase.\n"
+        "Those investigating the case said the story was true.\n"
+    )
+    assert kinds == {"The video": "document", "The receipt": "document", "Those investigating the case": "anonymous"}
+
+
+def test_a_definite_role_names_the_person_the_role_was_given_to() -> None:
+    ctx = run(
+        "Ottawa\n"
+        "At a press conference, RCMP Commissioner Bob Paulson also said the gunman acted alone.\n"
+        "The RCMP commissioner also said the gunman had applied for a passport.\n"
+        '"He is watched 24/7," the commissioner said.\n'
+    )
+    names = [s["name"] for s in ctx.findings["sources"].sections["sources"]]
+    assert names == ["Bob Paulson"]
+    assert ctx.findings["quotes"].sections["quotes"][0]["speaker"]["name"] == "Bob Paulson"
+
+
+def test_the_nbc_source_is_the_earlier_nbc_source_not_the_nearest_source() -> None:
+    ctx = run(
+        "Anchor\n"
+        '"He wants his head on a platter," an NBC source said. '
+        '"He has the full support of the network," a network source said. '
+        '"They are taking it very seriously," the NBC source said.\n'
+    )
+    speakers = [q["speaker"]["name"] for q in ctx.findings["quotes"].sections["quotes"]]
+    assert speakers == ["an NBC source", "a network source", "an NBC source"]

@@ -1164,18 +1164,21 @@ def _resolve(
         low = att.name.lower()
         # "the official", and a part of a group named before ("one of the people" after "two people briefed …")
         definite = att.descriptor and re.match(
-            r"(?:(?:one|some|two|three|several|most|all|each) of )?the\s+(?:[\w-]+\s+)?(\w+)$", low
+            r"(?:(?:one|some|two|three|several|most|all|each) of )?the\s+(?:([\w-]+)\s+)?([\w-]+)$", low
         )
         if not (is_pronoun(att.name) or definite):
             continue
         want = gender_of(att.name) if is_pronoun(att.name) else None
-        head = definite.group(1) if definite else None
+        head = definite.group(2) if definite else None
+        modifier = definite.group(1) if definite else None
         plural = low in ("they", "one of them", "some of them", "two of them")
         if low in ("one of them", "some of them", "two of them"):
             want = None
         lo = att.start - _LOOKBACK
         pool = [a for a in _window(by_start, att_starts, lo, att.start) if a.end <= att.start and a is not att]
-        if head is None:
+        role_head = head is not None and PERSON_ROLE.match(head) is not None and not _PEOPLE.search(head)
+        if head is None or role_head:
+            # "The RCMP commissioner" may be a person only mentioned so far ("RCMP Commissioner Bob Paulson")
             pool += [m for m in _window(outside, mention_starts, lo, att.start) if m.end <= att.start]
         pool.sort(key=lambda a: a.start)
         fitting: list[tuple[Attribution, tuple[str, int, int], str | None]] = []
@@ -1184,6 +1187,13 @@ def _resolve(
                 if prev.antecedent is None or prev.name.lower() != low:
                     continue
                 cand_name, c_s, c_e = prev.antecedent
+            elif head is not None and prev.antecedent is not None:
+                # "The commissioner" after "The RCMP commissioner" (itself Bob Paulson): the one it names
+                if head not in prev.name.lower() or prev.antecedent[0].lower() == low:
+                    continue
+                cand_name, c_s, c_e = prev.antecedent
+                fitting.append((prev, (cand_name, c_s, c_e), None))
+                break
             else:
                 cand_name, c_s, c_e = prev.name, prev.start, prev.end
             cand_text = f"{cand_name} {prev.role or ''} {_title_nouns(cand_name)}"
@@ -1193,8 +1203,11 @@ def _resolve(
                 # a description's own head, not a noun after its preposition: "The report" is not "A photo from
                 # the report"
                 own = _PREP_TAIL.sub("", cand_name) if prev.descriptor else cand_text
+                # a name carries a role noun in front of it ("RCMP Commissioner Bob Paulson") or in apposition
+                around = "" if prev.descriptor or text is None else text[max(0, prev.start - 40) : prev.start]
                 if head not in own.lower() and head not in (prev.role or "").lower():
-                    continue
+                    if not (role_head and re.search(rf"\b{re.escape(head)}\W*$", around.lower())):
+                        continue
             else:
                 cand_plural = prev.descriptor and _is_plural(cand_name)
                 if plural != cand_plural or (prev.descriptor and DOCLIKE.search(cand_name) and low != "it"):
@@ -1222,11 +1235,16 @@ def _resolve(
                     if want and got and want != got:
                         continue
             fitting.append((prev, (cand_name, c_s, c_e), got if head is None else None))
+            if head is not None and modifier and modifier not in cand_name.lower() and len(fitting) < 4:
+                continue  # "the NBC source": an earlier "an NBC source" over a nearer "a network source"
             if head is not None or not want:
                 break
             if id(prev) in cue_ids or prev.start < att.start - _RUN_REACH:
                 break  # a speaker, or far enough back: no nearer-but-merely-mentioned name to weigh
         if not fitting:
+            continue
+        if head is not None:
+            att.antecedent = next((f for f in fitting if modifier and modifier in f[1][0].lower()), fitting[0])[1]
             continue
         speaker = next((f for f in fitting if id(f[0]) in cue_ids), None)
         if speaker is not None and text is not None:

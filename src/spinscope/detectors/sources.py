@@ -36,7 +36,30 @@ from spinscope.nlp import (
 )
 from spinscope.spans import Region
 
-DOC_NOUNS = re.compile(rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research)\b", re.I)
+DOC_NOUNS = re.compile(
+    rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research|videos?|footage|tapes?|recordings?|"
+    r"photos?|photographs?|images?|pictures?|tweets?|suits?|lawsuits?|manuals?|translations?|texts?|"
+    r"decrees?|rescripts?|directives?|guidelines|petitions?|notices?|messages?|postings?|"
+    r"advertisements?|warnings?|options?|entr(?:y|ies)|evidence|receipts?|registr(?:y|ies)|logs?)\b",
+    re.I,
+)
+# the head of a description that can say something: a person or group ("the executioner", "organisers",
+# "theologians", "the 41-year-old", "a third"), not a thing ("a massive electrical shock claims", "an extremely
+# violent history described as", "the Brexit deal agreed with"): those subjects come from the rules' reading
+# of a verb that is no cue there
+_AGENT_HEAD = re.compile(
+    r"(?:\w*(?:er|or|ist|ian|ant|ent|ee|ess|man|men|woman|women|ive|eur|old|ary|one|ors|ers|ists|ians|ants|ents|"
+    r"ees|ives|s)|first|second|third|fourth|fifth|other|another|some|many|most|few|all|both|each|several|"
+    r"couple|pair|family|staff|police|media|crowd|public|team|side|camp|\w+aire|boss|chief|star|head|guard|kid|"
+    r"boy|girl|child|children|mum|mom|dad|wife|husband|son|daughter|sister|brother|widow|teen|victim|judge|jury|"
+    r"cop|nun|monk|priest|pope|king|queen|prince|princess|chef|pilot|doctor|nurse|coach|captain|mayor|fan|"
+    r"candidate|minister|secretary|president|chair|ceo|founder|owner|lawmaker|diplomat|aide|analyst|expert|"
+    r"witness|resident|source|official|spokesperson|insider|critic|activist|colleague|friend|neighbour|"
+    r"neighbor|relative|parent|student|user|commenter|youth|native|local|veteran|survivor|guy|lady|person|"
+    r"sheriff|suspect|attorney|prelate|physician|himself|herself|themselves|itself|branch|episcopate|clergy|"
+    r"delegate|magistrate|senate|panel|dispatch|bishop|cardinal|monarch|emir|sheikh|imam|rabbi)",
+    re.I,
+)
 ORG_NOUNS = re.compile(
     r"\b(?:ministr(?:y|ies)|departments?|governments?|police|army|military|compan(?:y|ies)|firms?|"
     r"agenc(?:y|ies)|offices?|committees?|councils?|commissions?|courts?|unions?|part(?:y|ies)|campaigns?|"
@@ -56,7 +79,8 @@ PERSON_NOUNS = re.compile(
     r"observers?|economists?|scientists?|researchers?|doctors?|executives?|colleagues?|friends?|"
     r"neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|men|women|"
     r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally|publicists?|reps|"
-    r"representatives?|relatives?|family|users?|commenters?|followers?|fans?|media)\b",
+    r"representatives?|relatives?|family|users?|commenters?|followers?|fans?|media|reporters?|journalists?|"
+    r"correspondents?|editors?)\b",
     re.I,
 )
 # "the former chairman of the Judiciary Committee": one identifiable person, described instead of named
@@ -380,6 +404,30 @@ def _merge_generic_police(sources: dict[str, dict[str, Any]]) -> None:
 _POLICE_WORDS = frozenset({"police", "the police"})
 
 
+def _can_speak(description: str) -> bool:
+    """Whether an unnamed description's head can be a source: a person or group noun, not a thing."""
+    core = _HEAD_TAIL.sub("", description).split()
+    head = core[-1] if core else description
+    if not re.fullmatch(r"[a-z][a-z-]*", head):
+        return True  # a name or a number ("WWJ950 tweets"): not a common noun to judge
+    return bool(
+        PERSON_NOUNS.fullmatch(head)
+        or ORG_NOUNS.search(head)
+        or DOC_NOUNS.fullmatch(head)
+        or re.fullmatch(rf"(?:{_OUTLET_NOUN}|headlines?|websites|sites|outlets)", head)
+        or _AGENT_HEAD.fullmatch(head)
+    )
+
+
+# what follows a description's head: a preposition, a relative clause, a participle ("Those investigating the
+# mass grave"), or "there" ("Residents there")
+_HEAD_TAIL = re.compile(
+    r"(?<=\w)\s+(?:from|of|for|at|in|with|by|on|to|about|close|familiar|who|that|which|there|here)\b.*$"
+    r"|(?<=\w)\s+\w+ing\s+(?:the|a|an|his|her|their|its|this|that|these|those|with|for|on|in|at|to)\b.*$",
+    re.S,
+)
+
+
 def _absorb(into: dict[str, Any], gone: dict[str, Any]) -> None:
     into["mentions"].extend(m for m in gone["mentions"] if m not in into["mentions"])
     into["attributed"].extend(a for a in gone["attributed"] if a not in into["attributed"])
@@ -578,6 +626,8 @@ class SourcesDetector(Detector):
                     src = add(named, "platform" if PLATFORM.fullmatch(named) else "outlet", (o_s, o_s + len(named)))
                 else:
                     kind = classify(att, outlet_names, surnames)
+                    if kind == "anonymous" and att.descriptor and not _can_speak(att.name):
+                        continue
                     src = add(att.name, kind, (att.start, att.end), att.role)
             owner_of_subject.setdefault((att.start, att.end), src)
             i = sent_index.containing(att.start)

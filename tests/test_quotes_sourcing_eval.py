@@ -122,6 +122,7 @@ def test_cli_eval_sourcing(data_dir: Path) -> None:
     )  # fmt: skip
     summary = json.loads(out.stdout)
     assert summary["articles"] == 20
+    assert summary["warnings"] == [] and "warning" not in out.stderr  # scored with the spaCy model loaded
     for m in ("quote_precision", "quote_recall", "speaker_accuracy", "source_precision", "source_kind_accuracy"):
         assert 0.0 <= summary["metrics"][m]["value"] <= 1.0
         assert len(summary["metrics"][m]["ci95"]) == 2

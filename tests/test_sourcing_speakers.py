@@ -52,3 +52,37 @@ def test_it_is_never_a_person() -> None:
     )
     sources = [s["name"] for s in run(text).findings["sources"].sections["sources"]]
     assert "Culkin" not in sources and "Macaulay Culkin" not in sources
+
+
+def test_a_partial_quote_in_a_reported_sentence_is_speech_of_the_one_reported() -> None:
+    ctx = run(
+        "Voicemail\n\n"
+        'The lost message left the 68-year-old "absolutely devastated" and also "extremely angry," according to '
+        "the BBC.\n\n"
+        "eBay is planning “solutions” for CarPlay, according to the job posting.\n\n"
+        "A student saw her reading a “Harry Potter” novel and mocked her, according to the mother.\n"
+    )
+    quotes = ctx.findings["quotes"].sections["quotes"]
+    assert [(q["kind"], (q["speaker"] or {}).get("name")) for q in quotes] == [
+        ("speech", "BBC"),
+        ("speech", "BBC"),
+        ("speech", "the job posting"),
+        ("scare", None),
+    ]
+    kinds = {s["name"]: s["kind"] for s in ctx.findings["sources"].sections["sources"]}
+    assert kinds == {"BBC": "outlet", "the job posting": "document", "the mother": "anonymous"}
+
+
+def test_according_to_a_role_and_a_name_gives_the_person() -> None:
+    ctx = run(
+        "Release\n\n"
+        "The film will open in 2017, according to Disney boss Bob Iger.\n\n"
+        "The rules will be enforced, according to the Attorney General’s statement.\n\n"
+        "The guards were armed, according to Knightscope co-founder and Vice President Stacy Stephens.\n"
+    )
+    kinds = {s["name"]: s["kind"] for s in ctx.findings["sources"].sections["sources"]}
+    assert kinds == {
+        "Bob Iger": "person",
+        "the Attorney General’s statement": "document",
+        "Vice President Stacy Stephens": "person",
+    }

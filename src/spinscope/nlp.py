@@ -261,6 +261,20 @@ _NOUN_USE = re.compile(
     r"Wednesday|Thursday|Friday|Saturday|Sunday)\s+$"
 )
 _PAST = re.compile(r"said|says|told|tells|wrote|writes")
+# any determined noun phrase after "according to", up to a comma, a clause or a preposition: the source kind
+# (document, unnamed person, or a thing that is no source) is decided later
+_ROLE_THEN_NAME = re.compile(
+    rf"\s+(?:(?!(?:and|or|but|in|an?|the|for|from|of|at|on|to|with|by|that)\b)[a-z][\w-]*\s+){{1,3}}(?:and\s+)?"
+    rf"(?P<later>{NAME})"
+)
+_NOUN_NEXT = re.compile(r"\s+(?!(?:and|or|in|on|at|for|from|to|by|with|of|that|which|who)\b)[a-z]")
+_ACCORDING_DESC = re.compile(
+    r"\s+(?i:the|a|an|his|her|its|their|this|that|these|those)\s+(?:[\w’'.-]+\s+){0,3}?"
+    r"(?!(?:number|lot|series|host|couple|range|variety|majority|minority|total|stations?|abilit(?:y|ies)|"
+    r"needs?|plans?|rules?|laws?|traditions?)\b)[\w’'-]+"
+    r"(?=\s*(?:[,;:!?)\"”]|\.(?!\w)|$)|\s+(?:and|but|which|who|that|in|on|at|for|from|to|by|with|of|published|"
+    r"released)\b)"
+)
 _SAID_IN = re.compile(r"\b(?:said|says|told|tells|added|wrote|writes|asked)\b")
 _PASSIVE = re.compile(
     r"\b(?:is|was|were|are|been|being|be|gets|got)\s+(?:\w+ly\s+)?$"
@@ -612,11 +626,34 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             if noun or passive or _inside_quote(text, sent.start, v.start()):
                 continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
             if verb == "according to" or verb.startswith("cit"):
-                m = re.match(rf"\s+(?:(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
+                m = re.match(rf"\s+(?:(?:the\s+)?(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
+                if m is not None and m.lastgroup == "name" and (
+                    re.search(r"\w['’]s\b", m.group("name"))
+                    or (m.group(0).lstrip().startswith("the ") and _NOUN_NEXT.match(text, v.end() + m.end()))
+                ):
+                    m = None  # "according to the Attorney General's statement", "the Geller-Spencer ban": below
+                if m is None and verb == "according to":
+                    m = _ACCORDING_DESC.match(text, v.end(), sent.end)  # "according to the job posting"
+                    m = re.match(r"\s+(?P<desc>.+)", m.group(0)) if m else None
                 if m:
                     kind = m.lastgroup or "name"
                     s, e = v.end() + m.start(kind), _extend(text, v.end() + m.end(kind), sent.end)
-                    att = Attribution(s, e, text[s:e], v.start(), v.end(), descriptor=kind == "desc")
+                    role_of = None
+                    if kind == "name":
+                        # "according to Disney boss Bob Iger", "ABC affiliate WFAA": the one named after the role
+                        later = _ROLE_THEN_NAME.match(text, v.end() + m.end(kind), sent.end)
+                        if later is not None:
+                            role_of = text[v.end() + m.start(kind) : later.start("later")].strip()
+                            s, e = later.start("later"), later.end("later")
+                        s, e = _clean_name(text, s, e)
+                        own = re.match(r"[A-Z][\w.]*['’]s\s+(?=[A-Z])", text[s:e])
+                        s += own.end() if own else 0  # "according to the UK's Mirror": the Mirror
+                    person = role_of is not None and (
+                        has_first_name(text[s:e]) or PERSON_ROLE.match(role_of.split()[-1]) is not None
+                    )
+                    att = Attribution(
+                        s, e, text[s:e], v.start(), v.end(), descriptor=kind == "desc", role=role_of, titled=person
+                    )
             else:
                 pre = text[sent.start : v.start()].rstrip()
                 inverted = verb in _INVERTIBLE and (
@@ -1294,7 +1331,7 @@ _PEOPLE = re.compile(
 # the head of an appositive role that only a person has ("Asim Qureshi, research director at the rights group
 # CAGE,": a person, whatever NER says about the name)
 PERSON_ROLE = re.compile(
-    rf"^(?:\S+\s+){{0,4}}?(?i:{ROLE_HEADS}|ceo|founder|co-founder|owner|editor|professor|lecturer|analyst|"
+    rf"^(?:\S+\s+){{0,4}}?(?i:{ROLE_HEADS}|boss|ceo|founder|co-founder|owner|editor|professor|lecturer|analyst|"
     r"lawyer|attorney|researcher|scientist|author|reporter|journalist|correspondent|officer|manager|chief|"
     r"executive|adviser|advisor|expert|economist|historian|activist|campaigner|student|teacher|doctor|"
     r"actor|actress|singer|rapper|guitarist|player|coach|member|mother|father|son|daughter|wife|husband|"

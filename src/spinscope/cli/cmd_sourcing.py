@@ -33,6 +33,8 @@ def eval_sourcing(
     if not articles:
         fail(f"none of the gold articles' texts is in {data}")
     summary, results = evaluate(articles, bootstrap)
+    for message in summary["warnings"]:
+        warn(f"scored with a detector warning: {message}")
     if as_json:
         if errors:
             summary["errors"] = {r.id: r.errors for r in results if r.errors}

@@ -27,7 +27,9 @@ from spinscope.nlp import (
     is_pronoun,
     nlp_warning,
     paragraph_regions,
+    sentence_regions,
 )
+from spinscope.spans import Region
 
 OPEN_D = "“„«"
 CLOSE_D = "”»"
@@ -291,7 +293,7 @@ def _headline_case(line: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
-def quote_kind(text: str, q: Quote, attributed: bool) -> str:
+def quote_kind(text: str, q: Quote, attributed: bool, in_report: bool = False) -> str:
     """'speech', 'scare' (a short quoted term used as a label), 'title' (a work or programme: "Imagine", told
     "Meet the Press") or 'slogan' (the words "London is open", the slogan "…")."""
     body = text[q.start : q.end]
@@ -325,6 +327,10 @@ def quote_kind(text: str, q: Quote, attributed: bool) -> str:
         return "speech"
     if _SO_CALLED.search(before) or _POSSESSIVE_BEFORE.search(before):
         return "scare"  # the so-called "experts", the bank's "forward guidance"
+    if in_report and not _LABEL_AFTER.match(after) and not (len(words) > 1 and _title_case(core)):
+        # a partial quote in a sentence that reports someone's words: 'a "high-risk traveler," according to the
+        # Globe and Mail', 'The executioner claims Sotloff's fate "depends" on …'
+        return "speech"
     if attributed:
         return "speech"  # a partial quote: called the deal "a disgrace," she said
     if _MODIFIER_BEFORE.search(before):
@@ -352,6 +358,8 @@ class QuotesDetector(Detector):
         names = canonical_names(article, context, attributions)
         para_index = RegionIndex(paras)
         cues = _CueIndex(attributions)
+        sents = sentence_regions(article)
+        sent_index = RegionIndex((r.start, r.end) for r in sents)
         items: list[dict[str, Any]] = []
         previous: dict[str, Any] | None = None
         prev_para = -2
@@ -359,7 +367,11 @@ class QuotesDetector(Detector):
             para = para_index.containing(q.start)
             att = _attribution_for(q, cues, text)
             speaker = _speaker(att, names, q) if att else None
-            kind = quote_kind(text, q, att is not None)
+            reporting = _reporting_cue(q, sents, sent_index, cues)
+            kind = quote_kind(text, q, att is not None, reporting is not None)
+            short = len(text[q.start : q.end].split()) <= 3
+            if kind == "speech" and speaker is None and reporting is not None and short:
+                speaker = _speaker(reporting, names, q)  # a partial quote takes the one its sentence reports
             if kind == "speech" and speaker is None and previous and previous["speaker"]:
                 gap = text[previous["end"] : (q.open_mark if q.open_mark is not None else q.start)]
                 introduced = gap.rstrip().endswith(":")  # a line introducing someone else's words: unknown
@@ -401,6 +413,26 @@ _INTRO_TAIL_WORDS = 8  # words after the speech verb in a sentence that introduc
 _INTRO_TAIL = re.compile(
     r"\s*(?:[.:]?$|[A-Z]|(?:in|on|at|during|after|before|from|to|late|earlier|last|this|yesterday|today)\b)"
 )
+
+
+def _reporting_cue(q: Quote, sents: list[Region], sent_index: RegionIndex, cues: _CueIndex) -> Attribution | None:
+    """The first attribution cue of the quote's sentence with a named or described subject (not a bare
+    pronoun nobody was found for), outside the quote, not in a relative clause; None when there is none."""
+    i = sent_index.containing(q.start)
+    if i < 0:
+        return None
+    sent = sents[i]
+    return next(
+        (
+            c
+            for c in cues.between(sent.start - 1, sent.end)
+            if c.start >= sent.start
+            and not (c.start < q.end and q.start < c.end)
+            and (c.antecedent is not None or not is_pronoun(c.name))
+            and not c.relative
+        ),
+        None,
+    )
 
 
 def _other_speaker(cue: Attribution, previous: dict[str, Any]) -> bool:

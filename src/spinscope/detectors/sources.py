@@ -40,7 +40,7 @@ DOC_NOUNS = re.compile(
     rf"\b(?:{DOC_HEADS}|memorand(?:um|a)|investigations?|dossiers?|research|videos?|footage|tapes?|recordings?|"
     r"photos?|photographs?|images?|pictures?|tweets?|suits?|lawsuits?|manuals?|translations?|texts?|"
     r"decrees?|rescripts?|directives?|guidelines|petitions?|notices?|messages?|postings?|"
-    r"advertisements?|warnings?|options?|entr(?:y|ies)|evidence|receipts?|registr(?:y|ies)|logs?)\b",
+    r"advertisements?|warnings?|options?|entr(?:y|ies)|evidence|receipts?|registr(?:y|ies)|logs?|(?-i:posts?))\b",
     re.I,
 )
 # the head of a description that can say something: a person or group ("the executioner", "organisers",

@@ -311,8 +311,9 @@ def summarise(results: Sequence[ArticleResult], resamples: int = 1000, seed: int
 Prediction = tuple[GoldArticle, list[dict[str, Any]], list[dict[str, Any]]]
 
 
-def predict(articles: Iterable[GoldArticle]) -> Iterable[Prediction]:
-    """Run the quotes and sources detectors on each gold article (one shared set of loaded resources)."""
+def predict(articles: Iterable[GoldArticle], warnings: set[str] | None = None) -> Iterable[Prediction]:
+    """Run the quotes and sources detectors on each gold article (one shared set of loaded resources); the
+    detectors' warnings (a spaCy model that could not be loaded) are added to ``warnings``."""
     from spinscope.detectors import Context, Resources, load_detector
     from spinscope.ingest import article_from_text
 
@@ -323,12 +324,19 @@ def predict(articles: Iterable[GoldArticle]) -> Iterable[Prediction]:
         ctx = Context(resources=resources)
         for d in detectors:
             ctx.findings[d.name] = d.detect(article, ctx)
+            if warnings is not None:
+                warnings.update(ctx.findings[d.name].warnings)
         yield gold, ctx.findings["quotes"].sections["quotes"], ctx.findings["sources"].sections["sources"]
 
 
 def evaluate(articles: Sequence[GoldArticle], resamples: int = 1000) -> tuple[dict[str, Any], list[ArticleResult]]:
-    results = [score_article(g, q, s) for g, q, s in predict(articles)]
-    return summarise(results, resamples), results
+    """The summary (with ``warnings``: what the detectors said while scoring, such as a spaCy model that
+    could not be loaded, which changes every figure) and each article's counts and errors."""
+    warnings: set[str] = set()
+    results = [score_article(g, q, s) for g, q, s in predict(articles, warnings)]
+    summary = summarise(results, resamples)
+    summary["warnings"] = sorted(warnings)
+    return summary, results
 
 
 TARGETS = {

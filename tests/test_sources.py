@@ -345,3 +345,25 @@ def test_the_nbc_source_is_the_earlier_nbc_source_not_the_nearest_source() -> No
     )
     speakers = [q["speaker"]["name"] for q in ctx.findings["quotes"].sections["quotes"]]
     assert speakers == ["an NBC source", "a network source", "an NBC source"]
+
+
+def test_short_outlet_names_reports_and_police_join_the_named_source() -> None:
+    kinds = source_kinds(
+        "Tape\n"
+        "The audio was first obtained by the New York Daily News, the New York Daily News reported on Monday.\n"
+        "The Daily News notes that the pause is telling. The report adds that the tape is unverified.\n"
+        "Newfoundland police said over Twitter that the man had surrendered. Later, police wrote that he was "
+        "released.\n"
+        "\"We are sad,\" a statement from Dana Baird-Hanks, a spokeswoman with the city, said.\n"
+    )
+    assert kinds == {
+        "New York Daily News": "outlet",
+        "Newfoundland police": "organisation",
+        "Twitter": "platform",
+        "Dana Baird-Hanks": "person",
+    }
+
+
+def test_the_paper_is_no_outlet_named_the() -> None:
+    kinds = source_kinds("Reunion\nThe paper claims Jimmy Page had signed on, according to the Mirror.\n")
+    assert "The" not in kinds and kinds.get("Mirror") == "outlet"

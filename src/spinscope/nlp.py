@@ -628,7 +628,7 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             if verb == "according to" or verb.startswith("cit"):
                 m = re.match(rf"\s+(?:(?:the\s+)?(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
                 if m is not None and m.lastgroup == "name" and (
-                    re.search(r"\w['’]s\b", m.group("name"))
+                    re.search(r"\w['’]s$", m.group("name"))
                     or (m.group(0).lstrip().startswith("the ") and _NOUN_NEXT.match(text, v.end() + m.end()))
                 ):
                     m = None  # "according to the Attorney General's statement", "the Geller-Spencer ban": below

@@ -270,6 +270,8 @@ def outlet_in(name: str) -> str | None:
     if m is None:
         return None
     named = m.group("after") or m.group("before")
+    if named.lower() in ("the", "a", "an", "its", "their", "this", "that"):
+        return None  # "The paper claims": a description, not a name
     if m.group("before") and not (OUTLET_WORDS.search(named) or PLATFORM.fullmatch(named) or re.search(
         r"(?i:site|website|newspaper|paper|magazine|blog|network|channel|outlet)$", name
     )):
@@ -383,7 +385,10 @@ def _key(name: str, kind: str, sources: dict[str, dict[str, Any]], by_surname: d
     return f"person:{surname}" if not same else f"person:{name.lower()}"
 
 
-_POLICE_NAME = re.compile(r"\b(?:Police|Constabulary|Gendarmerie|Sheriff['’]s (?:Office|Department)|PD)\b")
+_POLICE_NAME = re.compile(
+    r"\b(?:Police|Constabulary|Gendarmerie|Sheriff['’]s (?:Office|Department)|PD)\b"
+    r"|^[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+police$"  # "Newfoundland police"
+)
 
 
 def _merge_generic_police(sources: dict[str, dict[str, Any]]) -> None:
@@ -437,11 +442,29 @@ def _absorb(into: dict[str, Any], gone: dict[str, Any]) -> None:
 # "the newspaper said", "the company said", "the police force added": a named outlet or body of the article
 # described by its kind (one optional modifier: "the conservative newspaper", "the tech company")
 _DEFINITE_BODY = re.compile(
-    r"^the\s+(?:[\w-]+\s+)?(?:(?P<outlet>newspaper|paper|tabloid|site|website|magazine|outlet|broadcaster|"
-    r"network|channel|daily|publication)|(?P<organisation>company|firm|group|organi[sz]ation|police force|force|"
-    r"charity|campaign|retailer|manufacturer|carmaker|airline|bank|club|team|network))$",
-    re.I,
+    r"^(?i:the)\s+(?:[a-z][\w-]*\s+)?(?:(?P<outlet>newspaper|paper|tabloid|site|website|magazine|outlet|broadcaster|"
+    r"network|channel|daily|publication|report|story|article)|"
+    r"(?P<organisation>company|firm|group|organi[sz]ation|police force|force|charity|campaign|retailer|"
+    r"manufacturer|carmaker|airline|bank|club|team|network))$"
 )
+
+
+def _trailing_person(description: str) -> re.Match[str] | None:
+    """A person's name (a known given name and one or two more capitalised words) ending a description
+    ("Mayor of London Sadiq Khan", "a statement from Dana Baird-Hanks"), else None."""
+    for more in (1, 2):
+        m = re.search(rf"(?<=\s)[A-Z][\w'’-]*[a-z](?:\s+[A-Z][\w'’-]*[a-z]){{{more}}}$", description)
+        if m is not None and has_first_name(m.group(0)):
+            return m
+    return None
+
+
+_NEAR = 600  # characters: "the report" this close after a cited outlet is that outlet's report
+
+
+def _last_before(src: dict[str, Any], pos: int) -> int:
+    """Where the source's last mention before ``pos`` starts."""
+    return max(m["start"] for m in src["mentions"] if m["start"] < pos)
 
 
 def _merge_definite(sources: dict[str, dict[str, Any]]) -> None:
@@ -466,8 +489,25 @@ def _merge_definite(sources: dict[str, dict[str, Any]]) -> None:
         start = src["mentions"][0]["start"]
         before = [kv for kv in named if kv[1]["mentions"][0]["start"] < start]
         target = before[-1] if before else (named[0] if len(named) == 1 else None)
+        if m.group("outlet") in ("report", "story", "article"):
+            # "the report" is an outlet's report only right after the outlet is cited; else a document
+            near = [kv for kv in before if start - _last_before(kv[1], start) < _NEAR]
+            target = near[-1] if near else None
         if target is not None:
             _absorb(target[1], sources.pop(key))
+
+
+def _merge_short_outlets(sources: dict[str, dict[str, Any]]) -> None:
+    """An outlet named by the end of another outlet's name ("The Daily News notes" after "the New York Daily
+    News") is that outlet, when exactly one longer name ends so."""
+    outlets = [(k, v) for k, v in sources.items() if v["kind"] == "outlet"]
+    for key, src in outlets:
+        short = _bare(src["name"])
+        longer = [
+            kv for kv in outlets if kv[0] != key and kv[0] in sources and _bare(kv[1]["name"]).endswith(" " + short)
+        ]
+        if len(longer) == 1 and key in sources:
+            _absorb(longer[0][1], sources.pop(key))
 
 
 def _merge_given_names(sources: dict[str, dict[str, Any]], last_words: frozenset[str]) -> None:
@@ -628,7 +668,15 @@ class SourcesDetector(Detector):
                     kind = classify(att, outlet_names, surnames)
                     if kind == "anonymous" and att.descriptor and not _can_speak(att.name):
                         continue
-                    src = add(att.name, kind, (att.start, att.end), att.role)
+                    person = _trailing_person(att.name) if att.descriptor else None
+                    head = _HEAD_TAIL.sub("", att.name).split()
+                    if person is not None and not PERSON_NOUNS.search(head[-1]):
+                        # "Mayor of London Sadiq Khan said": the person, with the words before as the role
+                        p_s = att.start + person.start()
+                        role = att.name[: person.start()].strip()
+                        src = add(person.group(0), "person", (p_s, p_s + len(person.group(0))), role)
+                    else:
+                        src = add(att.name, kind, (att.start, att.end), att.role)
             owner_of_subject.setdefault((att.start, att.end), src)
             i = sent_index.containing(att.start)
             if i >= 0:
@@ -706,6 +754,7 @@ class SourcesDetector(Detector):
                     src.setdefault("outlet", None)
         _merge_generic_police(sources)
         _merge_definite(sources)
+        _merge_short_outlets(sources)
         _merge_given_names(sources, frozenset(a.name.split()[-1] for a in people if len(a.name.split()) > 1))
         out = sorted(sources.values(), key=lambda v: v["mentions"][0]["start"])
         for src in out:

@@ -86,3 +86,16 @@ def test_according_to_a_role_and_a_name_gives_the_person() -> None:
         "the Attorney General’s statement": "document",
         "Vice President Stacy Stephens": "person",
     }
+
+
+def test_a_relative_clause_subject_claims_no_quote_and_a_paragraph_break_keeps_the_introduction() -> None:
+    text = (
+        "Robot\n\n"
+        '"That caught my attention," said Lopa Blumenthal, a lawyer for the unnamed man who claims to have made '
+        'the recording. "It shows a point of contemplation."\n\n'
+        "The robot was seen at an event, according to Knightscope co-founder Stacy Stephens.\n\n"
+        '"So people started snapping photos," and the robot became famous overnight.\n'
+    )
+    assert speakers(text) == ["Lopa Blumenthal", "Lopa Blumenthal", "Stacy Stephens"]
+    names = [s["name"] for s in run(text).findings["sources"].sections["sources"]]
+    assert not any(name.endswith(" who") for name in names)

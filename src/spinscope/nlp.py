@@ -699,6 +699,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                         continue
             if att is not None and att.descriptor and _SAID_IN.search(att.name):
                 att = None  # "A spokeswoman … said she couldn't": a subject never holds a cue of its own
+            if att is not None and att.descriptor and re.search(r"\s(?:who|which|that|whom)$", att.name):
+                att = None  # "a lawyer for the unnamed man who claims to have made the recording": a relative clause
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out.append(att)
     if unsettled or intros:

@@ -518,7 +518,9 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
     head_end = lo + len(text[lo:opening].rstrip())
     head = text[lo:head_end]
     gap = text[head_end:opening]
-    if head.endswith((".", ":")) and gap.count("\n") <= 1:
+    # (a blank line between the paragraphs is one line break more: "…, according to its co-founder Stacy
+    # Stephens.\n\n"So people started snapping photos," …")
+    if head.endswith((".", ":")) and gap.count("\n") <= 1 + ("\n\n" in gap):
         prev_start = lo + max(head.rfind(". ", 0, len(head) - 1), head.rfind("\n")) + 1
         prior = [
             a

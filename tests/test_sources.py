@@ -367,3 +367,14 @@ def test_short_outlet_names_reports_and_police_join_the_named_source() -> None:
 def test_the_paper_is_no_outlet_named_the() -> None:
     kinds = source_kinds("Reunion\nThe paper claims Jimmy Page had signed on, according to the Mirror.\n")
     assert "The" not in kinds and kinds.get("Mirror") == "outlet"
+
+
+def test_outlets_cited_by_a_name_that_says_so_without_the_outlet_table() -> None:
+    kinds = source_kinds(
+        "Leave\n"
+        "Taibbi is on leave after disagreements with executives, New York Magazine's Andrew Rice reports.\n"
+        "The port will not be included, according to 9to5Mac.\n"
+        "The official denied the claims, reported Independent.\n"
+    )
+    assert kinds.get("New York Magazine") == "outlet" and kinds.get("Andrew Rice") == "person"
+    assert kinds.get("9to5Mac") == "outlet" and kinds.get("Independent") == "outlet"

@@ -207,6 +207,13 @@ _OUTLET_CONTEXT = re.compile(
     r"(?P<name>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3})"
     r"(?:\s+and\s+(?:the\s+)?(?P<other>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3}))?"
 )
+_CAP_NAME = r"[A-Z][\w&'’-]*(?:\s+(?:of\s+)?[A-Z][\w&'’-]*){0,3}"
+_OUTLET_BY_NAME = re.compile(
+    rf"\b(?:reports|reported|writes|wrote|notes|noted|adds|added|says|said)\s+(?:the\s+)?(?P<name>{_CAP_NAME})"
+    r"(?=\s*[.;]|\s*,\s*(?!who|which)|\s+(?:on|in|last|this|earlier|today|yesterday)\b)"
+    rf"|\b(?P<owner>{_CAP_NAME})['’]s\s+[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+(?:reports|reported|writes|wrote|says|said|notes)\b"
+    r"|\b(?:according to|told|reported by|via)\s+(?P<site>\d+\w*[A-Z]\w*|[A-Z]{2,}\d+\w*)\b"
+)
 _REPORTS_BY = re.compile(
     r"(?:[\w-]+\s+){0,2}(?i:reports)\s+from\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3})"
@@ -752,6 +759,16 @@ class SourcesDetector(Detector):
                     ns = m.start(group)
                     src = add(named, "outlet", (ns, ns + len(named)))
                     src.setdefault("outlet", None)
+        for m in _OUTLET_BY_NAME.finditer(text):
+            # "…, reported Independent.", "New York Magazine's Andrew Rice reports", "according to 9to5Mac": a
+            # cited name that says it is an outlet, whether or not the outlet table knows it
+            named = m.group("name") or m.group("owner") or m.group("site")
+            if quoted.containing(m.start()) >= 0 or article.is_excluded(m.start(), m.end()):
+                continue
+            if m.group("site") is None and not OUTLET_WORDS.search(named):
+                continue
+            ns = m.start("name") if m.group("name") else m.start("owner") if m.group("owner") else m.start("site")
+            add(named, "outlet", (ns, ns + len(named))).setdefault("outlet", None)
         _merge_generic_police(sources)
         _merge_definite(sources)
         _merge_short_outlets(sources)

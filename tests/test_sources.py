@@ -378,3 +378,17 @@ def test_outlets_cited_by_a_name_that_says_so_without_the_outlet_table() -> None
     )
     assert kinds.get("New York Magazine") == "outlet" and kinds.get("Andrew Rice") == "person"
     assert kinds.get("9to5Mac") == "outlet" and kinds.get("Independent") == "outlet"
+
+
+def test_groups_of_people_citing_and_quoting_are_sources_and_things_are_not() -> None:
+    kinds = source_kinds(
+        "Shooting\n"
+        "Eyewitnesses said the gunman ran towards the building. Students said they were scared.\n"
+        "The man was from Quebec, U.S. sources told Reuters.\n"
+        "Citing an anonymous tipster, the site named the woman.\n"
+        "Quoting from Muslim scholars, Munajjid argued that snowmen are idols.\n"
+        "Citing the cases of two bloggers, the minister defended the ban.\n"
+    )
+    for group in ("Eyewitnesses", "Students", "U.S. sources", "an anonymous tipster", "Muslim scholars"):
+        assert kinds.get(group) == "anonymous", group
+    assert not any("cases" in name for name in kinds)

@@ -194,7 +194,8 @@ _PERSON_HEADS = (
     r"singers?|players?|stars?|artists?|writers?|novelists?|candidates?|voters?|pilots?|drivers?|"
     r"guards?|ministers?|strategists?|consultants?|academics?|professors?|commentators?|pollsters?|"
     r"bankers?|protesters?|parents?|victims?|survivors?|publicists?|reps|relatives?|fans?|followers?|users?|"
-    r"commenters?|media|"
+    r"commenters?|media|eyewitness(?:es)?|onlookers?|bystanders?|locals|villagers|tipsters?|scholars?|"
+    r"passengers?|demonstrators?|"
     r"veterans?|journalists?|reporters?|editors?|publishers?|campaigners?|envoys?|judges?|physicians?|"
     r"authorities|ministr(?:y|ies)|departments?|"
     r"governments?|compan(?:y|ies)|agenc(?:y|ies)|offices?|committees?|courts?|administrations?|"
@@ -215,7 +216,7 @@ _FUNCTION = (
     r"after|before|about|over|under|between|against|during|without|through|since|until|upon|among|though|"
     r"although|whereas|whilst|unless|denied|deny|reported"
 )
-_MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+\s+"
+_MODIFIER = rf"(?!(?i:{_FUNCTION})\b)[\w’'\-]+(?:\.[\w’'\-]+)*\.?\s+"  # "U.S. sources"
 # the head is a whole word: "documents", never "document" cut out of it (plurals are listed for that)
 DESC = rf"(?:(?i:{_DET})\s+)?(?:{_MODIFIER}){{0,4}}?(?i:{_PERSON_HEADS})\b{_POSTMOD}"
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "one of them", "some of them", "two of them"})
@@ -241,7 +242,7 @@ _ROLE_NAME = re.compile(
 # verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
 _VERB = re.compile(
     rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by|out by|up by)\b)|"
-    r"\b[Aa]ccording to\b|\bcit(?:ing|ed)\b|"
+    r"\b[Aa]ccording to\b|\b[Cc]it(?:ing|ed)\b|\b[Qq]uoting(?: from)?\b|"
     r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b"
 )
 # verbs that may come before their subject after a quote ('"...," said Smith'); "told X" never does
@@ -622,17 +623,18 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             near = max(sent.start, v.start() - 30)
             # "a thousand calls", "media reports", "the reported death": a noun or adjective; "said" never is
             noun = not _PAST.fullmatch(verb) and _NOUN_USE.search(text, near, v.start())
-            passive = verb not in ("according to", "citing") and _PASSIVE.search(text, near, v.start())
+            cites = verb in ("according to", "citing", "quoting", "quoting from")
+            passive = not cites and _PASSIVE.search(text, near, v.start())
             if noun or passive or _inside_quote(text, sent.start, v.start()):
                 continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
-            if verb == "according to" or verb.startswith("cit"):
+            if verb == "according to" or verb.startswith("cit") or verb.startswith("quot"):
                 m = re.match(rf"\s+(?:(?:the\s+)?(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
                 if m is not None and m.lastgroup == "name" and (
                     re.search(r"\w['’]s$", m.group("name"))
                     or (m.group(0).lstrip().startswith("the ") and _NOUN_NEXT.match(text, v.end() + m.end()))
                 ):
                     m = None  # "according to the Attorney General's statement", "the Geller-Spencer ban": below
-                if m is None and verb == "according to":
+                if m is None and (verb == "according to" or verb.startswith("cit") or verb.startswith("quot")):
                     m = _ACCORDING_DESC.match(text, v.end(), sent.end)  # "according to the job posting"
                     m = re.match(r"\s+(?P<desc>.+)", m.group(0)) if m else None
                 if m:

@@ -49,7 +49,8 @@ DOC_NOUNS = re.compile(
 # of a verb that is no cue there
 _AGENT_HEAD = re.compile(
     r"(?:\w*(?:er|or|ist|ian|ant|ent|ee|ess|man|men|woman|women|ive|eur|old|ary|one|ors|ers|ists|ians|ants|ents|"
-    r"ees|ives|s)|first|second|third|fourth|fifth|other|another|some|many|most|few|all|both|each|several|"
+    r"ees|ives|ics|als|ins|ads|els|ars|ies|eys|ats|ates|ens|ites)|"
+    r"first|second|third|fourth|fifth|other|another|some|many|most|few|all|both|each|several|"
     r"couple|pair|family|staff|police|media|crowd|public|team|side|camp|\w+aire|boss|chief|star|head|guard|kid|"
     r"boy|girl|child|children|mum|mom|dad|wife|husband|son|daughter|sister|brother|widow|teen|victim|judge|jury|"
     r"cop|nun|monk|priest|pope|king|queen|prince|princess|chef|pilot|doctor|nurse|coach|captain|mayor|fan|"
@@ -80,7 +81,8 @@ PERSON_NOUNS = re.compile(
     r"neighbou?rs?|leaders?|representatives?|minister|secretary|director|commander|woman|man|men|women|"
     r"someone|individuals?|figures?|voices?|supporters?|opponents?|allies|ally|publicists?|reps|"
     r"representatives?|relatives?|family|users?|commenters?|followers?|fans?|media|reporters?|journalists?|"
-    r"correspondents?|editors?)\b",
+    r"correspondents?|editors?|eyewitness(?:es)?|onlookers?|bystanders?|locals|villagers|tipsters?|scholars?|"
+    r"clerics?|students?|teachers?|parents?|passengers?|protesters?|demonstrators?|survivors?|victims?)\b",
     re.I,
 )
 # "the former chairman of the Judiciary Committee": one identifiable person, described instead of named

@@ -392,3 +392,14 @@ def test_groups_of_people_citing_and_quoting_are_sources_and_things_are_not() ->
     for group in ("Eyewitnesses", "Students", "U.S. sources", "an anonymous tipster", "Muslim scholars"):
         assert kinds.get(group) == "anonymous", group
     assert not any("cases" in name for name in kinds)
+
+
+def test_a_platform_is_cited_where_the_words_were_said_on_it_not_anywhere_in_the_sentence() -> None:
+    kinds = source_kinds(
+        "Hoax\n"
+        "News that the actor had died spread quickly on Facebook and Twitter, with users linking to a story on "
+        "something called MSNBC.website.\n"
+        "In the video, which was available on YouTube for a day, the terrorists remind the audience of the raids.\n"
+        "The police force said over Twitter that the man had surrendered.\n"
+    )
+    assert "Facebook" not in kinds and "YouTube" not in kinds and kinds.get("Twitter") == "platform"

@@ -251,7 +251,11 @@ def said_on(text: str, start: int, end: int, sent: Region) -> bool:
         r"^\s+(?:post|posts)\b", after
     ):
         return False  # "Facebook users", "Twitter users began posting": people on the platform, not the source
-    return bool(_SAID_ON.search(before) and _SPEECH_IN.search(text[sent.start : sent.end]))
+    # the words said or posted there stand next to it ("wrote on Twitter", "On Twitter, MPs wrote"), not
+    # anywhere in the sentence ("spread quickly on Facebook …, with users linking to a story on something
+    # called …", "our messages sent via Facebook" in a sentence where someone "has not yet responded")
+    near = text[max(sent.start, start - 40) : min(sent.end, end + 60)]
+    return bool(_SAID_ON.search(before) and _SPEECH_IN.search(near))
 
 
 _OUTLET_NOUN = (

@@ -403,3 +403,16 @@ def test_a_platform_is_cited_where_the_words_were_said_on_it_not_anywhere_in_the
         "The police force said over Twitter that the man had surrendered.\n"
     )
     assert "Facebook" not in kinds and "YouTube" not in kinds and kinds.get("Twitter") == "platform"
+
+
+def test_a_relative_of_a_named_person_is_the_source_not_the_named_person() -> None:
+    kinds = source_kinds(
+        "Rescue\n"
+        "The sister of British-born American photojournalist Luke Somers has said he has been killed.\n"
+        "A girlfriend of Michael Phelps has revealed that she was born a man.\n"
+        "IS threatened to kill him unless Barack Obama calls a halt to attacks.\n"
+    )
+    assert kinds == {
+        "The sister of British-born American photojournalist Luke Somers": "anonymous",
+        "A girlfriend of Michael Phelps": "anonymous",
+    }

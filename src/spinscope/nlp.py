@@ -241,7 +241,8 @@ _ROLE_NAME = re.compile(
 )
 # verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
 _VERB = re.compile(
-    rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b(?!\s+(?:for|off|by|to by|out by|up by)\b)|"
+    rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b"
+    r"(?!\s+(?:for|off|by|to by|out by|up by|a halt|an end|a meeting|an election|a vote)\b)|"
     r"\b[Aa]ccording to\b|\b[Cc]it(?:ing|ed)\b|\b[Qq]uoting(?: from)?\b|"
     r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b"
 )
@@ -262,6 +263,14 @@ _NOUN_USE = re.compile(
     r"Wednesday|Thursday|Friday|Saturday|Sunday)\s+$"
 )
 _PAST = re.compile(r"said|says|told|tells|wrote|writes")
+# a person described by a relation to someone named after "of" (the name may carry a few words of its own)
+_HEAD_OF = re.compile(
+    r"\b(?i:the|a|an|one|two|three|some|several|his|her|their)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:sister|brother|mother|father|son|daughter|wife|husband|widow|girlfriend|boyfriend|friends?|relatives?|"
+    r"parents?|family|spokes(?:man|woman|person)|lawyers?|attorneys?|neighbou?rs?|colleagues?|classmates?|"
+    r"fiancée?|partner|cousin|uncle|aunt|grandmother|grandfather|niece|nephew|children|child|aides?|"
+    r"representatives?|reps)\s+of\s+(?:[\w-]+\s+){0,4}$"
+)
 # any determined noun phrase after "according to", up to a comma, a clause or a preposition: the source kind
 # (document, unnamed person, or a thing that is no source) is decided later
 _ROLE_THEN_NAME = re.compile(
@@ -553,6 +562,11 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
     s, e = sent_start + m.start(kind), sent_start + m.end(kind)
     if kind == "name":
         s, e = _clean_name(text, s, e)
+        kin = _HEAD_OF.search(pre, 0, s - sent_start)
+        if kin is not None and s - sent_start - kin.end() <= 40:
+            # "The sister of British-born American photojournalist Luke Somers has said", "A girlfriend of Michael
+            # Phelps has revealed": the one described, not the one named after "of"
+            s, kind = sent_start + kin.start(), "desc"
     name = text[s:e]
     named = re.search(rf"\b{NAME}$", role) if (kind == "desc" and role) else None
     if named and appos and role:

@@ -58,7 +58,9 @@ _AGENT_HEAD = re.compile(
     r"witness|resident|source|official|spokesperson|insider|critic|activist|colleague|friend|neighbour|"
     r"neighbor|relative|parent|student|user|commenter|youth|native|local|veteran|survivor|guy|lady|person|"
     r"sheriff|suspect|attorney|prelate|physician|himself|herself|themselves|itself|branch|episcopate|clergy|"
-    r"delegate|magistrate|senate|panel|dispatch|bishop|cardinal|monarch|emir|sheikh|imam|rabbi)",
+    r"delegate|magistrate|senate|panel|dispatch|bishop|cardinal|monarch|emir|sheikh|imam|rabbi|girlfriend|"
+    r"boyfriend|fianc[ée]e?|partner|cousin|uncle|aunt|niece|nephew|grandmother|grandfather|grandson|"
+    r"granddaughter|stepfather|stepmother|mother|father)",
     re.I,
 )
 ORG_NOUNS = re.compile(
@@ -683,7 +685,10 @@ class SourcesDetector(Detector):
                         continue
                     person = _trailing_person(att.name) if att.descriptor else None
                     head = _HEAD_TAIL.sub("", att.name).split()
-                    if person is not None and not PERSON_NOUNS.search(head[-1]):
+                    related = person is not None and re.search(
+                        r"\bof\s+(?:[\w-]+\s+){0,4}$", att.name[: person.start()]
+                    )  # "The sister of … Luke Somers", "A girlfriend of Michael Phelps": the one described
+                    if person is not None and not related and not PERSON_NOUNS.search(head[-1]):
                         # "Mayor of London Sadiq Khan said": the person, with the words before as the role
                         p_s = att.start + person.start()
                         role = att.name[: person.start()].strip()

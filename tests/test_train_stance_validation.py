@@ -63,3 +63,48 @@ def test_class_scale_search_and_nested_choice() -> None:
     assert mean > 0.9 and sd >= 0
     lo, hi = cv["pooled_test_mix_ci95_topic_bootstrap"]["macro_f1"]
     assert lo <= cv["pooled_test_mix"]["macro_f1"] <= hi
+
+
+def test_nested_stacking_never_lets_a_fold_see_itself() -> None:
+    """For every evaluation fold k, no stacked output of any row comes from a model trained on k's pairs,
+    and each inner fold's rows come from a model that did not see that fold either."""
+    from spinscope.train.headline import N_FOLDS, UNTOUCHED_FOLD, _nested_stack
+
+    rng = np.random.default_rng(5)
+    fold = rng.integers(0, N_FOLDS, 600)
+    y = rng.integers(0, 4, 600)
+    fits: list[tuple[set[int], set[int]]] = []  # (folds trained on, folds predicted)
+
+    def fit_predict(train: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        assert (y[train] < 3).all()  # stacked classifiers learn related pairs only
+        fits.append((set(fold[train].tolist()), set(fold[rows].tolist())))
+        return np.tile(np.array([[len(fits), 0.0, 0.0]]), (int(rows.sum()), 1))
+
+    inner = [j for j in range(N_FOLDS) if j != UNTOUCHED_FOLD]
+    out = _nested_stack(fit_predict, y, fold, [UNTOUCHED_FOLD, *inner])
+    assert sorted(out) == sorted([UNTOUCHED_FOLD, *inner])
+    for k, stacked in out.items():
+        used = {int(v) for v in stacked[:, 0] if v}
+        for fit_id in used:
+            trained, predicted = fits[fit_id - 1]
+            assert k not in trained and not (trained & predicted), (k, trained, predicted)
+            assert UNTOUCHED_FOLD not in trained
+        # every inner fold's rows and k's rows are filled
+        for j in {*inner, k}:
+            assert (stacked[fold == j, 0] > 0).all()
+
+
+def test_joint_sequence_keeps_the_sentence_after_the_headline() -> None:
+    from tokenizers import Tokenizer
+
+    from spinscope.inference.sentence_encoder import DEFAULT_DIR
+    from spinscope.train.stance_cross import MAX_HEADLINE, MAX_LENGTH, joint_ids
+
+    tok = Tokenizer.from_file(str(DEFAULT_DIR / "tokenizer.json"))
+    tok.no_truncation()
+    ids, start = joint_ids(tok, "Officials deny the video is real", "The footage is a hoax, officials said.")
+    words = tok.decode(ids[start:-1])
+    assert words == "the footage is a hoax, officials said."
+    assert ids[0] == tok.token_to_id("[CLS]") and ids[start - 1] == ids[-1] == tok.token_to_id("[SEP]")
+    long_ids, long_start = joint_ids(tok, "word " * 100, "other " * 100)
+    assert long_start == MAX_HEADLINE + 2 and len(long_ids) == MAX_LENGTH

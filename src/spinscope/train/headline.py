@@ -15,6 +15,8 @@ import json
 import os
 import platform
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -459,51 +461,81 @@ def _nested_figures(
     }
 
 
-def _nested_probs(matrix: Any, y: np.ndarray, fold: np.ndarray, seed: int) -> dict[int, np.ndarray]:
-    """A stacked classifier's probabilities for each evaluation fold k (the untouched fold and each inner
-    fold): rows of another inner fold j come from a model of the inner folds other than j and k, rows of k
-    from a model of the inner folds other than k. No probability the trees see when k is scored comes from
-    a model that saw k (the trees of fold k are trained on rows stacked without k too)."""
-    from spinscope.evaluation.fnc1 import N_TEXT
-
+def _nested_stack(
+    fit_predict: Callable[[np.ndarray, np.ndarray], np.ndarray], y: np.ndarray, fold: np.ndarray, folds: list[int]
+) -> dict[int, np.ndarray]:
+    """A stacked classifier's outputs for each evaluation fold k of ``folds`` (the untouched fold, inner
+    folds): rows of another inner fold j come from a model of the inner folds other than j and k, rows of k
+    from a model of the inner folds other than k. No output the trees see when k is scored comes from a
+    model that saw k (the trees of fold k are trained on rows stacked without k too). ``fit_predict(train,
+    rows)`` fits on the related pairs of mask ``train`` and returns one output row per pair of mask ``rows``."""
     related = y < 3
     inner = [j for j in range(N_FOLDS) if j != UNTOUCHED_FOLD]
     out: dict[int, np.ndarray] = {}
-    for k in [UNTOUCHED_FOLD, *inner]:
+    for k in folds:
         train_folds = [j for j in inner if j != k]
-        prob = np.zeros((len(y), N_TEXT))
-        for j in train_folds:
-            rows = related & np.isin(fold, [i for i in train_folds if i != j])
-            prob[fold == j] = _fit_text(matrix, y, rows, seed).predict_proba(matrix[fold == j])
-        rows = related & np.isin(fold, train_folds)
-        prob[fold == k] = _fit_text(matrix, y, rows, seed).predict_proba(matrix[fold == k])
-        out[k] = prob
+        parts = {
+            j: fit_predict(related & np.isin(fold, [i for i in train_folds if i != j]), fold == j) for j in train_folds
+        }
+        parts[k] = fit_predict(related & np.isin(fold, train_folds), fold == k)
+        stacked = np.zeros((len(y), parts[k].shape[1]))
+        for j, part in parts.items():
+            stacked[fold == j] = part
+        out[k] = stacked
     return out
 
 
-def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
+def _nested_probs(matrix: Any, y: np.ndarray, fold: np.ndarray, seed: int) -> dict[int, np.ndarray]:
+    """The stacked logistic classifier over ``matrix`` for the untouched fold and each inner fold, nested
+    (``_nested_stack``)."""
+
+    def fit_predict(train: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out: np.ndarray = _fit_text(matrix, y, train, seed).predict_proba(matrix[rows])
+        return out
+
+    inner = [j for j in range(N_FOLDS) if j != UNTOUCHED_FOLD]
+    return _nested_stack(fit_predict, y, fold, [UNTOUCHED_FOLD, *inner])
+
+
+@dataclass
+class StanceData:
+    """FNC-1 train in topic-disjoint folds, with every pair's inputs to the trees and the stacked classifiers."""
+
+    pairs: list[tuple[str, int, str]]
+    fold: np.ndarray
+    y: np.ndarray  # index into LABELS
+    topic: dict[str, int]  # topic of every headline ('h:' + text) and body ('b:' + id)
+    dropped: int  # cross-fold pairs dropped
+    added: int  # unrelated pairs added
+    mix: dict[str, dict[str, int]]  # class counts per fold
+    idf: dict[str, float]
+    default_idf: float
+    base: np.ndarray  # (pairs, N_BASE): stance_features rows
+    blocks: list[list[dict[int, float]]]  # the text classifier's input
+    embed: np.ndarray  # (pairs, 768): the embedding classifier's input
+    evidence: list[list[str]]  # the body sentences covering the headline best, best first (at most 3)
+
+    @property
+    def topic_of(self) -> list[int]:
+        return [self.topic["h:" + h] for h, _, _ in self.pairs]
+
+
+def stance_data(fdir: Path, seed: int = 13, cache: Path | None = None) -> StanceData:
+    """Topics, folds and features of FNC-1 train (``fdir``: train_bodies.csv, train_stances.csv), exactly as
+    ``train_stance`` uses them; ``cache``: pickle of the body sentence embeddings to reuse or write."""
     from spinscope.evaluation.fnc1 import (
         LABELS,
-        N_EMBED,
-        N_FEATURES,
-        N_TEXT,
-        TEXT_HEADLINE_SCALE,
         StanceModel,
-        bootstrap,
         claim_window,
         embedding_input,
         focus,
         read_bodies,
         read_stances,
-        score,
         stance_features,
         text_blocks,
     )
-    from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear
-    from spinscope.inference.trees import TreeEnsemble, export_hist_gbm
 
     t0 = time.time()
-    fdir = data / "fnc1"
     bodies = read_bodies(fdir / "train_bodies.csv")
     raw_pairs = read_stances(fdir / "train_stances.csv")
     topic = _topics(bodies, raw_pairs)
@@ -522,15 +554,40 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
     base_rows: list[np.ndarray] = []
     blocks: list[list[dict[int, float]]] = []
     embed_rows: list[np.ndarray] = []
+    evidence: list[list[str]] = []
     for h, b, _ in pairs:  # every body sentence was embedded once; each pair sees only its focus sentences
         body = focus(infos[b], model.select(h, infos[b].stems))
         row, sims, cover = stance_features(h, h_emb[h], body, idf, default_idf)
         base_rows.append(row)
         blocks.append(text_blocks(h, claim_window(body.sentences, cover)))
         embed_rows.append(embedding_input(body, sims))
+        evidence.append([body.sentences[int(i)] for i in np.argsort(-cover, kind="stable")[:3]])
     base = np.stack(base_rows)
-    e_matrix = np.stack(embed_rows)
     print(f"features {base.shape} in {time.time() - t0:.0f}s", flush=True)
+    return StanceData(
+        pairs, fold, y, topic, dropped, added, mix, idf, default_idf, base, blocks, np.stack(embed_rows), evidence
+    )
+
+
+def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
+    from spinscope.evaluation.fnc1 import (
+        LABELS,
+        N_EMBED,
+        N_FEATURES,
+        N_TEXT,
+        TEXT_HEADLINE_SCALE,
+        StanceModel,
+        bootstrap,
+        score,
+    )
+    from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear
+    from spinscope.inference.trees import TreeEnsemble, export_hist_gbm
+
+    t0 = time.time()
+    fdir = data / "fnc1"
+    d = stance_data(fdir, seed, cache)
+    pairs, fold, y, idf, default_idf = d.pairs, d.fold, d.y, d.idf, d.default_idf
+    base, blocks, e_matrix, dropped, added, mix = d.base, d.blocks, d.embed, d.dropped, d.added, d.mix
     # the stacked text classifier: out-of-fold probabilities only, so the trees learn how far to trust it
     text_idf = fit_idf([blocks[i] for i in np.flatnonzero(fold != UNTOUCHED_FOLD)], min_df=TEXT_MIN_DF)
     t_matrix = _text_matrix(blocks, text_idf)
@@ -560,7 +617,7 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         oof = np.zeros((len(y), 4))
         for k in inner:
             oof[fold == k] = fit(settings, x_cv[k], pooled & (fold != k)).predict_proba(x_cv[k][fold == k])
-        cv = _nested_figures(oof, y, fold, inner, test_w, topic_of=[topic["h:" + h] for h, _, _ in pairs])
+        cv = _nested_figures(oof, y, fold, inner, test_w, topic_of=d.topic_of)
         # the class scale shipped with these settings: chosen on all four folds' out-of-fold predictions
         scale, _ = _best_class_scale(oof[pooled], y[pooled], test_w if SCALE_FOR == "test" else None)
         chosen_on = cv["pooled_test_mix"] if SCALE_FOR == "test" else cv["pooled"]
@@ -638,7 +695,7 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
             f"pairs, topics = claims merged at TF-IDF cosine distance < {TOPIC_DISTANCE}; {N_FOLDS} folds of whole "
             f"topics; cross-fold pairs dropped ({dropped}); unrelated pairs added in each fold ({added}) to "
             f"{UNRELATED_SHARE:.1%} unrelated",
-            "topics": len(set(topic.values())),
+            "topics": len(set(d.topic.values())),
             "fold_class_mix": mix,
             "pairs": len(pairs),
         },

@@ -99,3 +99,13 @@ def test_a_relative_clause_subject_claims_no_quote_and_a_paragraph_break_keeps_t
     assert speakers(text) == ["Lopa Blumenthal", "Lopa Blumenthal", "Stacy Stephens"]
     names = [s["name"] for s in run(text).findings["sources"].sections["sources"]]
     assert not any(name.endswith(" who") for name in names)
+
+
+def test_a_participle_calling_someone_names_its_clause_subject() -> None:
+    text = (
+        "Anchor\n\n"
+        "One longtime NBC employee who has worked with Williams had a few words for him, calling him a "
+        "“real pompous piece of work.”\n\n"
+        "“He’s not a journalist,” he fumed.\n"
+    )
+    assert speakers(text) == ["One longtime NBC employee", "One longtime NBC employee"]

@@ -132,7 +132,7 @@ SAY = (
     r"asserted|asserts|whined|whines|lamented|laments|bragged|brags|scoffed|sneered|gushed|fumed|ranted|"
     r"railed|snapped|retorted|proclaimed|proclaims|wondered|answered|answers|show|reveal|suggest|indicate|"
     r"allege|warn|argue|insist|confirm|deny|saying|adding|explaining|writing|noting|warning|claiming|insisting|"
-    r"arguing|stating|responding|replying|commenting|tweeting|"
+    r"arguing|stating|responding|replying|commenting|tweeting|calling|describing|"
     r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
     r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
 )

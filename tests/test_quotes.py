@@ -189,3 +189,11 @@ def test_participle_cues_and_screen_names() -> None:
         "But others disagreed, with Taliesen13 responding: “That sounds like the moral of The Lego Movie.”\n"
     )
     assert [q["speaker"]["name"] for q in quotes(text)] == ["Lego", "fryd_", "Taliesen13"]
+
+
+def test_a_name_after_known_as_or_nicknamed_is_no_speech() -> None:
+    qs = quotes(
+        "Suspect\nReports say Abdel Bary, also known as “Lyricist Jinn” or “L Jinny”, is the main suspect. "
+        "The informant, known only as “Confidential Source 1,” says he was threatened.\n"
+    )
+    assert [q["kind"] for q in qs] == ["scare", "scare", "scare"]

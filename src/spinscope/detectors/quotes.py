@@ -50,7 +50,11 @@ _GAP = re.compile(
 _GAP_OPEN = re.compile(
     r"[\s,;:\"”’'—–-]{0,4}(?:[A-Z][\w'’.&/-]*\s+){0,3}(?:[a-z][\w'’-]*\s+){0,3}(?:[A-Z][\w'’.&/-]*\s+){0,2}"
 )
-_SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)
+_SO_CALLED = re.compile(
+    r"\b(?:so[- ]called|(?:also |better )?known (?:only |simply )?as|nicknamed|dubbed|a\.?k\.?a\.?)\s*"
+    r"(?:[“\"][^”\"]{1,40}[”\"],?\s+or\s+)?$",
+    re.I,
+)  # the so-called "experts"; also known as "Lyricist Jinn" or "L Jinny": names and labels, not speech
 _ATTRIBUTION_AFTER = re.compile(
     rf"[\s,]*(?:(?:{SAY})\b|(?:[A-Z][\w.'’-]*\s+|[a-z]+\s+){{1,5}}(?:{SAY})\b)"
 )

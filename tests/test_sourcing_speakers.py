@@ -109,3 +109,13 @@ def test_a_participle_calling_someone_names_its_clause_subject() -> None:
         "“He’s not a journalist,” he fumed.\n"
     )
     assert speakers(text) == ["One longtime NBC employee", "One longtime NBC employee"]
+
+
+def test_any_past_tense_verb_after_a_closing_comma_and_a_pronoun_is_a_cue() -> None:
+    text = (
+        "Rapper\n\n"
+        "Abdel Bary, 24, left London in 2013.\n\n"
+        "“I try to count my blessings,” he rapped in 2012.\n\n"
+        "“Still I will not find rest.”\n"
+    )
+    assert speakers(text) == ["Abdel Bary", "Abdel Bary"]

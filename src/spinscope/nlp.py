@@ -244,7 +244,9 @@ _VERB = re.compile(
     rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b"
     r"(?!\s+(?:for|off|by|to by|out by|up by|a halt|an end|a meeting|an election|a vote)\b)|"
     r"\b[Aa]ccording to\b|\b[Cc]it(?:ing|ed)\b|\b[Qq]uoting(?: from)?\b|"
-    r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b"
+    r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b|"
+    # any past-tense verb right after a quote's closing comma and a pronoun: '"…," he rapped in 2012'
+    r"(?:(?<=[,!?][”\"] he )|(?<=[,!?][”\"] she )|(?<=[,!?][”\"] they ))[a-z]{3,}ed\b"
 )
 # verbs that may come before their subject after a quote ('"...," said Smith'); "told X" never does
 _INVERTIBLE = frozenset(

@@ -103,6 +103,8 @@ def features(data: Path, cache: Path | None, work: Path) -> None:
 
 
 def _data(work: Path) -> th.StanceData:
+    if not (work / "data.pkl").is_file():
+        raise SystemExit(f"{work}/data.pkl is missing: run `python -m spinscope.train.stance_cross features` first")
     with (work / "data.pkl").open("rb") as f:
         d: th.StanceData = pickle.load(f)  # noqa: S301 - our own file
     return d
@@ -185,7 +187,8 @@ def evaluate(variants: list[str], work: Path) -> None:
         text_idf = fit_idf([d.blocks[i] for i in np.flatnonzero(fold != th.UNTOUCHED_FOLD)], min_df=th.TEXT_MIN_DF)
         text_cv = th._nested_probs(th._text_matrix(d.blocks, text_idf), y, fold, SEED)
         embed_cv = th._nested_probs(d.embed, y, fold, SEED)
-        np.savez(stacked, **{f"text{k}": text_cv[k] for k in INNER}, **{f"embed{k}": embed_cv[k] for k in INNER})
+        arrays: dict[str, Any] = {f"text{k}": text_cv[k] for k in INNER} | {f"embed{k}": embed_cv[k] for k in INNER}
+        np.savez(stacked, **arrays)
     states, valid = (None, None) if variants == ["base"] else _states(work, len(y))
     cached: dict[str, dict[int, np.ndarray]] = {}
     for variant in variants:
@@ -354,6 +357,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=WORK_DEFAULT)
     args = ap.parse_args()
     if args.step == "features":
+        if not (args.data / "fnc1" / "train_stances.csv").is_file():
+            raise SystemExit(f"no FNC-1 training files in {args.data / 'fnc1'} (give --data)")
         features(args.data, args.cache, args.work)
     elif args.step == "evaluate":
         evaluate(args.variants, args.work)

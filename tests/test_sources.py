@@ -416,3 +416,17 @@ def test_a_relative_of_a_named_person_is_the_source_not_the_named_person() -> No
         "The sister of British-born American photojournalist Luke Somers": "anonymous",
         "A girlfriend of Michael Phelps": "anonymous",
     }
+
+
+def test_a_title_alone_after_the_is_a_person_not_a_body() -> None:
+    """'the President' (capitalised, so no description) is one person; 'The Royal Newfoundland Constabulary'
+    stays a body."""
+    kinds = source_kinds(
+        "Washington\n"
+        'The investigation ended in what the President has long called a "Witch Hunt."\n'
+        "The Prime Minister said the deal was done.\n"
+        "The Royal Newfoundland Constabulary said the road was closed.\n"
+    )
+    assert kinds.get("the President") == "person"
+    assert kinds.get("The Prime Minister") == "person"
+    assert kinds.get("The Royal Newfoundland Constabulary") == "organisation"

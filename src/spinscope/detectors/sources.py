@@ -300,6 +300,8 @@ def outlet_in(name: str) -> str | None:
 _NAMED_KINDS = frozenset({"person", "outlet", "organisation", "platform"})
 # "The Royal Newfoundland Constabulary": a capitalised name after "The" is a body, not a person
 _THE_NAME = re.compile(r"[Tt]he\s+[A-Z]")
+# "the President has long called …", "The Prime Minister said": a title alone after "the" is one person
+_THE_TITLE = re.compile(rf"[Tt]he\s+(?:{TITLES})")
 
 
 def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:
@@ -343,6 +345,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "person"
     if att.role and PERSON_ROLE.match(att.role.strip(" ,")) and not _THE_NAME.match(name):
         return "person"  # "Asim Qureshi, research director at the rights group CAGE,", whatever NER says
+    if _THE_TITLE.fullmatch(name):
+        return "person"
     if label in ("ORG", "GPE", "NORP", "FAC") or _THE_NAME.match(name):
         return "organisation"
     if ORG_SUFFIX.search(name) or ORG_NOUNS.search(name):

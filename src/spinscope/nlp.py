@@ -1144,6 +1144,20 @@ def _title_nouns(name: str) -> str:
     return " ".join(_TITLE_NOUNS.get(w.rstrip("."), "") for w in m.group(0).split()) if m else ""
 
 
+_MARKS = re.compile(r"[“”\"]")
+
+
+def _unquoted_length(text: str, start: int, end: int) -> int:
+    """The characters of ``text[start:end]`` outside quotation marks (``start`` outside a quotation)."""
+    inside, last, count = False, start, 0
+    for m in _MARKS.finditer(text, start, end):
+        if not inside:
+            count += m.start() - last
+        inside = m.group(0) == "“" or (m.group(0) == '"' and not inside)
+        last = m.end()
+    return count + (0 if inside else end - last)
+
+
 def _window(items: Sequence[Attribution], starts: Sequence[int], lo: int, hi: int) -> list[Attribution]:
     """The items (sorted by start) that start in ``[lo, hi)``."""
     return list(items[bisect_left(starts, lo) : bisect_left(starts, hi)])
@@ -1296,8 +1310,10 @@ def _resolve(
                 continue  # "the NBC source": an earlier "an NBC source" over a nearer "a network source"
             if head is not None or not want:
                 break
-            if id(prev) in cue_ids or prev.start < att.start - _RUN_REACH:
+            if id(prev) in cue_ids or (text is None and prev.start < att.start - _RUN_REACH):
                 break  # a speaker, or far enough back: no nearer-but-merely-mentioned name to weigh
+            if text is not None and _unquoted_length(text, prev.start, att.start) > _RUN_REACH:
+                break  # (the quoted words of a run of quotes do not count: "…,” he said" after a long quote)
         if not fitting:
             continue
         if head is not None:

@@ -1,0 +1,32 @@
+"""Speakers and sources, issue 22 session 10: rules written from error classes seen on several parts.
+Real spaCy model, snippets written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.test_sourcing_clauses import run
+
+
+def speakers(text: str) -> list[str | None]:
+    """Each speech quote's speaker, None for none or an unresolved pronoun."""
+    quotes: list[dict[str, Any]] = run(text).findings["quotes"].sections["quotes"]
+    return [
+        q["speaker"]["name"] if q["speaker"] and q["speaker"].get("resolved_from", 1) else None
+        for q in quotes
+        if q["kind"] == "speech"
+    ]
+
+
+def test_the_words_of_a_long_quote_do_not_push_the_current_speaker_out_of_reach() -> None:
+    # 'he' after a long quote is the speaker of the run, not a name only mentioned in the speaker's sentence
+    text = (
+        "Senator\n\n"
+        "Sen. Tom Harris said in a statement on Friday that the inquiry was over.\n"
+        "He also noted that Robert Miller has been investigating the ties for “nearly two years now.”\n"
+        "“We know that the hackers tried to meddle in our elections, as they have in so many other countries, "
+        "and we know that they will try again in the next election and the one after that.\n"
+        "But throughout this long and costly investigation, which cost tens of millions in taxpayer dollars and "
+        "used every tool there is, we still have not seen any evidence of a plot,” he said.\n"
+    )
+    assert speakers(text)[-1] == "Tom Harris"

@@ -30,3 +30,16 @@ def test_the_words_of_a_long_quote_do_not_push_the_current_speaker_out_of_reach(
         "used every tool there is, we still have not seen any evidence of a plot,” he said.\n"
     )
     assert speakers(text)[-1] == "Tom Harris"
+
+
+def test_a_name_opening_with_a_sentence_opener_and_a_hyphen_is_kept_whole() -> None:
+    # "As-Safir": the opener "As" is part of the name, not a word to trim
+    text = (
+        "Arrest\n\n"
+        "The Lebanese newspaper As-Safir reported the army had detained her.\n\n"
+        "As-Safir said: “Investigators are questioning her at the ministry.”\n"
+    )
+    ctx = run(text)
+    names = {s["name"] for s in ctx.findings["sources"].sections["sources"]}
+    assert "As-Safir" in names and not any(n.startswith("-") for n in names)
+    assert speakers(text) == ["As-Safir"]

@@ -483,7 +483,7 @@ _OPENER = re.compile(rf"(?:{_STOP_START})\b[^,\"“”]{{0,80}},\s+")
 def _clean_name(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim a subject to the person: no leading stop word, no possessor ("Labour’s Yvette Cooper MP" is
     Yvette Cooper), no post-nominal letters."""
-    m = re.match(rf"(?:(?:{_STOP_START})\b[\s,]*)+", text[start:end])
+    m = re.match(rf"(?:(?:{_STOP_START})\b(?![-’'])[\s,]*)+", text[start:end])  # not "As-Safir"
     if m and m.end() < end - start:
         start += m.end()
     m = _POSSESSOR.match(text, start, end)
@@ -959,7 +959,7 @@ _NOT_NAME = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
     r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Novelist|Writer|Author|Economist|Analyst|"
     r"Opposition|Union|Striker|Coach|Disability|Defence|Defense|Interior|Foreign|Transport|Health|"
-    r"White|Police|Local|Federal|State|National|Other|Another|One|Two|Both|Neither)\b\s*)+"
+    r"White|Police|Local|Federal|State|National|Other|Another|One|Two|Both|Neither)\b(?![-’'])\s*)+"
 )
 
 

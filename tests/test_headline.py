@@ -244,3 +244,73 @@ def test_thread_budget_reaches_the_shared_sentence_encoder() -> None:
     encoder = an.resources.get("sentence_encoder", lambda: None)
     assert encoder is not None and encoder.threads == 1
     assert encoder._session.get_session_options().intra_op_num_threads == 1
+
+
+def test_stance_probabilities_shown_are_calibrated_and_the_label_is_the_decision(detector: HeadlineDetector) -> None:
+    """The label is the decision rule's (trees x class scale, tuned for the rare classes); the probabilities a
+    reader sees go through the matrix scaling fitted on out-of-fold predictions, whose cross-fitted ECE the
+    card records next to the scaled probabilities' (shown until session 9)."""
+    from importlib import resources
+
+    import numpy as np
+
+    from spinscope.evaluation.fnc1 import LABELS, MAX_TOKENS, StanceModel, body_info, content_stems
+    from spinscope.inference.ptc_heads import softmax
+
+    card = json.loads((resources.files("spinscope.resources") / "models" / "stance" / "card.json").read_text())
+    shown = card["probabilities_shown"]
+    assert shown["calibrated"]["top_label_ECE"] <= 0.01 < shown["scaled_renormalised"]["top_label_ECE"]
+    assert card["untouched_fold"]["calibrated_top_label_ECE"] < card["untouched_fold"]["scaled_top_label_ECE"]
+    # the calibrated mean probability of each label shown is close to how often that label was right
+    for stats in shown["calibrated"]["by_label_shown"].values():
+        assert abs(stats["mean_probability"] - stats["right"]) < 0.05
+
+    class Recording(StanceModel):
+        """The bundled model, keeping the feature rows it is asked for."""
+
+        rows: list[np.ndarray] = []
+
+        def features(self, headline: str, h_emb: np.ndarray, body: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            out = super().features(headline, h_emb, body)  # type: ignore[arg-type]
+            self.rows.append(out[0])
+            return out
+
+    model = Recording()
+    assert model.calibration is not None and model.class_share is not None
+    article = article_from_text(ARTICLE)
+    st = _run(detector, article)["stance"]
+    # the detector's stance step, with the recording model: the same section, and its feature row
+    region = article.title_region
+    assert region is not None
+    title = article.text[region.start : region.end]
+    body = [s for s in article.analysable_sentences() if s.start >= region.end]
+    sentences = [article.text[s.start : s.end] for s in body]
+    stems = [content_stems(s) for s in sentences]
+    chosen = model.select(title, stems)
+    encoder = detector._models(Context(resources=Resources()))[0]
+    emb = encoder.encode([title] + [sentences[i] for i in chosen], max_tokens=MAX_TOKENS)
+    again = HeadlineDetector._stance_section(model, title, emb[0], body, body_info(sentences, emb[1:], chosen, stems))
+    assert again["label"] == st["label"] and again["probabilities"] == pytest.approx(st["probabilities"], abs=2e-4)
+    x = model.rows[-1]
+    coef, intercept = model.calibration
+    expected = softmax(np.log(np.clip(model.trees.predict_proba(x[None, :]), 1e-9, 1.0)) @ coef.T + intercept)[0]
+    assert [again["probabilities"][lab] for lab in LABELS] == pytest.approx(expected.tolist(), abs=1e-4)
+    assert again["label"] == LABELS[int(model.predict_proba(x).argmax())]
+
+
+def test_terminal_says_why_the_label_is_not_the_likeliest_class() -> None:
+    """When the decision rule (which leans towards the rare classes) differs from the calibrated argmax, the
+    terminal says so instead of showing a label next to a larger probability without comment."""
+    from spinscope.render.common import headline_lines
+    from spinscope.report import Report
+
+    text = "Title here\nBody text follows here."
+    stance = {"label": "agree", "probabilities": {"agree": 0.41, "disagree": 0.14, "discuss": 0.44, "unrelated": 0.01}}
+    def report() -> Report:
+        return Report(id="x", title="Title here", text=text, language="en", headline={"stance": stance})
+
+    lines = headline_lines(report())
+    assert lines[0].startswith("Body vs headline: agree")
+    assert "agree although discuss is likelier" in lines[1]
+    stance["probabilities"] = {"agree": 0.5, "disagree": 0.1, "discuss": 0.39, "unrelated": 0.01}
+    assert not any("likelier" in line for line in headline_lines(report()))

@@ -137,14 +137,21 @@ class HeadlineDetector(Detector):
     @staticmethod
     def _stance_section(model: Any, title: str, h_emb: np.ndarray, body: list[Region], info: Any) -> dict[str, Any]:
         x, sims, cover = model.features(title, h_emb, info)
-        prob = model.predict_proba(x)[0]
-        label = LABELS[int(prob.argmax())]
+        label = LABELS[int(model.predict_proba(x)[0].argmax())]
+        prob = model.probabilities(x)[0]
         probabilities = {lab: round(float(p), 4) for lab, p in zip(LABELS, prob, strict=True)}
         evidence = [
             _evidence(body[k], info.sentences[k], label, similarity, float(cover[k]))
             for k, similarity in _evidence_sentences(info.selected, sims, cover)
         ]
         explanation = f"{_STANCE_TEXT[label]} (p={probabilities[label]:.2f})"
+        likeliest = LABELS[int(prob.argmax())]
+        if likeliest != label and model.class_share is not None:
+            usual = float(model.class_share[LABELS.index(label)])
+            explanation += (
+                f"; shown although {likeliest} is likelier (p={probabilities[likeliest]:.2f}): {label} is rare (about "
+                f"{usual:.0%} of headline-body pairs), so the label leans towards it when in doubt"
+            )
         if label != "unrelated" and not evidence:
             explanation += "; no single body sentence matches the headline closely."
         return {"label": label, "probabilities": probabilities, "evidence": evidence, "explanation": explanation}

@@ -546,6 +546,14 @@ class StanceModel:
             with np.load(path) as z:
                 # a prior shift towards the rare classes, chosen on out-of-fold predictions at training
                 self.class_scale = z["class_scale"].astype(np.float64) if "class_scale" in z else np.ones(4)
+                # matrix scaling of the trees' log-probabilities, fitted on out-of-fold predictions: the
+                # probabilities a reader sees (the class scale above only serves the decision)
+                self.calibration = (
+                    (z["calibration_coef"].astype(np.float64), z["calibration_intercept"].astype(np.float64))
+                    if "calibration_coef" in z
+                    else None
+                )
+                self.class_share = z["class_share"].astype(np.float64) if "class_share" in z else None
             table = json.loads(vocab.read_text(encoding="utf-8"))
             self.idf: dict[str, float] = {str(k): float(v) for k, v in table["idf"].items()}
             self.default_idf = float(table["default_idf"])
@@ -579,10 +587,22 @@ class StanceModel:
         return self.features(headline, h_emb, focus(body, self.select(headline, body.stems)))[0]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities (rows follow ``LABELS``) for feature rows ``x``, after the class scale."""
+        """Decision scores (rows follow ``LABELS``) for feature rows ``x``: the trees' probabilities after the
+        class scale, renormalised. Their argmax is the label; they are not calibrated (``probabilities``)."""
         p = self.trees.predict_proba(np.atleast_2d(x)) * self.class_scale
         out: np.ndarray = p / p.sum(axis=1, keepdims=True)
         return out
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities (rows follow ``LABELS``) for feature rows ``x`` (the trees'
+        probabilities through the matrix scaling fitted at training; ``predict_proba`` without one)."""
+        if self.calibration is None:
+            return self.predict_proba(x)
+        from spinscope.inference.ptc_heads import softmax
+
+        coef, intercept = self.calibration
+        logits = np.log(np.clip(self.trees.predict_proba(np.atleast_2d(x)), 1e-9, 1.0)) @ coef.T + intercept
+        return softmax(logits)
 
 
 N_BASE = N_SCALAR + N_LEXICAL

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.calibration import reliability
 from spinscope.train.common import sha256_file
 
 DATA_DEFAULT = Path(os.environ.get("SPINSCOPE_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
@@ -343,6 +344,54 @@ def _best_class_scale(prob: np.ndarray, y: np.ndarray, weights: np.ndarray | Non
 TEXT_MIN_DF = 3
 
 
+def _fit_calibration(prob: np.ndarray, y: np.ndarray) -> Any:
+    """Matrix scaling: a multinomial logistic regression on the trees' log-probabilities (out-of-fold), fitted
+    to the labels as they occur, so the probabilities shown are calibrated (the class weights and the class
+    scale serve the decision, not the probabilities)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=10.0, max_iter=2000).fit(np.log(np.clip(prob, 1e-9, 1.0)), y)
+
+
+def _calibration_check(
+    oof: np.ndarray, y: np.ndarray, fold: np.ndarray, inner: list[int], class_scale: np.ndarray
+) -> dict[str, Any]:
+    """The calibration cross-fitted over the inner folds (fitted on three, applied to the fourth): top-label
+    ECE and, per label shown, the mean probability shown against how often that label was right, for the
+    probabilities as shipped before (class scale, renormalised) and calibrated."""
+    from spinscope.evaluation.fnc1 import LABELS
+
+    rows = np.isin(fold, inner)
+    cal = np.zeros_like(oof)
+    for k in inner:
+        model = _fit_calibration(oof[rows & (fold != k)], y[rows & (fold != k)])
+        cal[fold == k] = model.predict_proba(np.log(np.clip(oof[fold == k], 1e-9, 1.0)))
+    scaled = oof * class_scale
+    scaled /= scaled.sum(axis=1, keepdims=True)
+    label = scaled.argmax(axis=1)[rows]
+    gold = y[rows]
+    out: dict[str, Any] = {
+        "method": "multinomial logistic regression (C=10) on the trees' out-of-fold log-probabilities; "
+        "checked cross-fitted over folds 1-4 at their own class mix"
+    }
+    for name, probs in (("scaled_renormalised", scaled[rows]), ("calibrated", cal[rows])):
+        ece, _ = reliability(probs.max(axis=1), (probs.argmax(axis=1) == gold).astype(float))
+        out[name] = {
+            "top_label_ECE": round(ece, 4),
+            "nll": round(float(-np.mean(np.log(np.clip(probs[np.arange(len(gold)), gold], 1e-12, 1.0)))), 4),
+            "by_label_shown": {
+                LABELS[c]: {
+                    "pairs": int((label == c).sum()),
+                    "mean_probability": round(float(probs[label == c, c].mean()), 4),
+                    "right": round(float((gold[label == c] == c).mean()), 4),
+                }
+                for c in range(len(LABELS))
+                if (label == c).any()
+            },
+        }
+    return out
+
+
 def _text_matrix(blocks: list[list[dict[int, float]]], idf: dict[int, float]) -> Any:
     import scipy.sparse as sp
 
@@ -612,7 +661,9 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         return _gbm(settings, seed).fit(x[rows], y[rows], sample_weight=_class_weights(y[rows], settings[3]))
 
     search: list[dict[str, Any]] = []
-    best: tuple[float, tuple[float, int, int, str], np.ndarray, dict[str, Any]] = (-1.0, STANCE_GRID[0], np.ones(4), {})
+    best: tuple[float, tuple[float, int, int, str], np.ndarray, dict[str, Any], np.ndarray] = (
+        -1.0, STANCE_GRID[0], np.ones(4), {}, np.zeros((len(y), 4))
+    )
     for settings in STANCE_GRID:
         oof = np.zeros((len(y), 4))
         for k in inner:
@@ -634,8 +685,11 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         search.append(entry)
         print(json.dumps(entry), flush=True)
         if crit > best[0]:
-            best = (crit, settings, scale, cv)
-    _, chosen, class_scale, chosen_cv = best
+            best = (crit, settings, scale, cv, oof)
+    _, chosen, class_scale, chosen_cv, chosen_oof = best
+    calibration = _fit_calibration(chosen_oof[pooled], y[pooled])
+    calibration_check = _calibration_check(chosen_oof, y, fold, inner, class_scale)
+    print("calibration:", json.dumps({k: v["top_label_ECE"] for k, v in calibration_check.items() if k != "method"}))
     # the chosen settings, trained on folds 1-4, against the untouched fold (scored through the numpy export)
     held = fold == UNTOUCHED_FOLD
     trees = TreeEnsemble(export_hist_gbm(fit(chosen, x_cv[UNTOUCHED_FOLD], ~held)))
@@ -648,10 +702,23 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
     )
     untouched["test_mix"] = _figures(_confusion(y[held], held_pred, _mix_weights(y[held])))
     print("untouched fold:", {k: untouched[k] for k in ("fnc_percent", "macro_f1")}, flush=True)
+    held_probs = trees.predict_proba(x_cv[UNTOUCHED_FOLD][held])
+    held_cal = calibration.predict_proba(np.log(np.clip(held_probs, 1e-9, 1.0)))
+    untouched["calibrated_top_label_ECE"] = round(
+        reliability(held_cal.max(axis=1), (held_cal.argmax(axis=1) == y[held]).astype(float))[0], 4
+    )
+    scaled_held = held_probs * class_scale
+    scaled_held /= scaled_held.sum(axis=1, keepdims=True)
+    untouched["scaled_top_label_ECE"] = round(
+        reliability(scaled_held.max(axis=1), (scaled_held.argmax(axis=1) == y[held]).astype(float))[0], 4
+    )
     final = _gbm(chosen, seed).fit(x_all, y, sample_weight=_class_weights(y, chosen[3]))
     out.mkdir(parents=True, exist_ok=True)
     arrays = export_hist_gbm(final)
     arrays["class_scale"] = class_scale
+    arrays["calibration_coef"] = calibration.coef_.astype(np.float64)
+    arrays["calibration_intercept"] = calibration.intercept_.astype(np.float64)
+    arrays["class_share"] = np.bincount(y[pooled], minlength=4) / pooled.sum()
     text_model = _fit_text(t_matrix, y, related, seed)
     text_kept = save_sparse_linear(
         out / "text.npz", text_idf, text_model.coef_.T.astype(np.float32), bias=text_model.intercept_.astype(np.float32)
@@ -724,6 +791,7 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
             "max_tokens_per_text": 48,
         },
         "seed": seed,
+        "probabilities_shown": calibration_check,
         "cross_validation": chosen_cv,
         "untouched_fold": untouched,
         "numpy_export_max_probability_difference_2000_rows": export_error,

@@ -43,3 +43,26 @@ def test_a_name_opening_with_a_sentence_opener_and_a_hyphen_is_kept_whole() -> N
     names = {s["name"] for s in ctx.findings["sources"].sections["sources"]}
     assert "As-Safir" in names and not any(n.startswith("-") for n in names)
     assert speakers(text) == ["As-Safir"]
+
+
+def sources(text: str) -> dict[str, str]:
+    return {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
+
+
+def test_an_outlet_cited_by_told_whatever_the_outlet_table_knows() -> None:
+    text = (
+        "Homeless man\n\n"
+        "“My heart was crushed,” Lin told TODAY.\n\n"
+        "“It is very difficult,” Jennifer Cooke told Time. “We know where they are.”\n\n"
+        "A Vogue employee told Gawker last Friday that the pests cannot be tolerated.\n\n"
+        "Anna Ross told Smith that she would not go. Peter Hall told Congress the plan was dead.\n\n"
+        "The letter was first reported by Sky News. A spokesman told Sky that the claim “is completely wrong.”\n\n"
+        "Planes are missing, according to the Washington Free-Beacon. “We found out,” one official told the "
+        "Free-Beacon.\n"
+    )
+    found = sources(text)
+    for name in ("TODAY", "Time", "Gawker", "Sky News"):
+        assert found.get(name) == "outlet", (name, found)
+    assert not {"Smith", "Congress", "Sky", "Free-Beacon"} & {n for n, k in found.items() if k == "outlet"}
+    assert [n for n in found if "Free-Beacon" in n] == ["Washington Free-Beacon"]
+    assert found["Washington Free-Beacon"] == "outlet"

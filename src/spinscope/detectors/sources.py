@@ -27,12 +27,14 @@ from spinscope.nlp import (
     Attribution,
     RegionIndex,
     attributions_in,
+    first_names,
     gender_of,
     has_first_name,
     is_pronoun,
     nlp_warning,
     quote_regions,
     sentence_regions,
+    surnames,
 )
 from spinscope.spans import Region
 
@@ -223,6 +225,34 @@ _REPORTS_BY = re.compile(
     r"(?P<name>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3})"
     r"(?:\s+and\s+(?:the\s+)?(?P<other>[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*(?:\s+[A-Z][\w&/'’-]*(?:\.[\w&/'’-]+)*){0,3}))?$"
 )
+# "Lin told TODAY.", "Cooke told Time.", "told Gawker last Friday", "Speaking to the Press Association on …": the
+# one told is an outlet when the name ends the telling (a full stop, "that", when or where) and is nobody's name
+_TOLD_NAME = re.compile(
+    r"\b(?:told|tells|telling|speaking to|spoke to|(?:in )?an interview with)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,2})"
+    r"(?=\s*(?:[.;:,)]|$)|\s+(?:that|in|on|at|last|this|earlier|about|when|after|before|during|yesterday|"
+    r"today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    # "said on the Today show": the programme's broadcaster
+    r"|\b(?:said|says|told|appeared|speaking|spoke)\s+on\s+(?:the\s+)?(?P<show>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}"
+    r"\s+(?:show|programme|program))\b"
+)
+_NOT_TOLD = re.compile(
+    rf"(?:{TITLES})\b\.?|.*\b(?:{ORG_HEADS}|Police|Parliament|Congress|Senate|Court|God|Allah)$|.*['’]s?\b.*|[A-Z]+s"
+)
+
+
+def told_outlet(name: str, people_words: frozenset[str]) -> bool:
+    """Whether a capitalised name after "told" is an outlet: no title, body, possessive or group of initials
+    ("MPs"), no given name, no word of a person's name in the article, and one word only when it is no
+    Census name ("Time", "Gawker", "TODAY"; not "Smith", "Trump")."""
+    words = name.split()
+    if _NOT_TOLD.fullmatch(name) or ORG_SUFFIX.search(name) or PLATFORM.fullmatch(name) or has_first_name(name):
+        return False
+    if any(w in people_words for w in words):
+        return False
+    return len(words) > 1 or (name not in surnames() and name.title() not in surnames() and name not in first_names())
+
+
 # news agencies the outlet table may lack; a bare capitalised name is otherwise taken for a person
 NEWS_AGENCIES = re.compile(
     r"(?:Yonhap|Xinhua|TASS|Itar-Tass|Interfax|Kyodo|Jiji|ANSA|EFE|Anadolu|KCNA|IRNA|ISNA|Fars|Tasnim|Mehr|Bernama|"
@@ -520,12 +550,23 @@ def _merge_short_outlets(sources: dict[str, dict[str, Any]]) -> None:
     """An outlet named by the end of another outlet's name ("The Daily News notes" after "the New York Daily
     News") is that outlet, when exactly one longer name ends so."""
     outlets = [(k, v) for k, v in sources.items() if v["kind"] == "outlet"]
+    # the longer name may have been taken for a body ("according to the Washington Free-Beacon") or be the short
+    # one with an outlet word after it ("told Sky" beside "Sky News")
+    named = [(k, v) for k, v in sources.items() if v["kind"] in ("outlet", "organisation")]
     for key, src in outlets:
         short = _bare(src["name"])
         longer = [
-            kv for kv in outlets if kv[0] != key and kv[0] in sources and _bare(kv[1]["name"]).endswith(" " + short)
+            kv
+            for kv in named
+            if kv[0] != key
+            and kv[0] in sources
+            and (
+                _bare(kv[1]["name"]).endswith(" " + short)
+                or (_bare(kv[1]["name"]).startswith(short + " ") and OUTLET_WORDS.search(kv[1]["name"]))
+            )
         ]
         if len(longer) == 1 and key in sources:
+            longer[0][1]["kind"], longer[0][1]["anonymous"] = "outlet", False
             _absorb(longer[0][1], sources.pop(key))
 
 
@@ -783,6 +824,17 @@ class SourcesDetector(Detector):
             if m.group("site") is None and not OUTLET_WORDS.search(named):
                 continue
             ns = m.start("name") if m.group("name") else m.start("owner") if m.group("owner") else m.start("site")
+            add(named, "outlet", (ns, ns + len(named))).setdefault("outlet", None)
+        people_words = frozenset(w for a in people for w in a.name.split() if a.titled or has_first_name(a.name))
+        for m in _TOLD_NAME.finditer(text):
+            named = (m.group("name") or m.group("show")).rstrip(".")  # "told AFP."
+            ns = m.start("name") if m.group("name") else m.start("show")
+            if quoted.containing(m.start()) >= 0 or article.is_excluded(m.start(), m.end()):
+                continue
+            if re.match(r",\s+(?:an?|the|who)\b", text[m.end() : m.end() + 8]):
+                continue  # "told Guney Yildiz, a journalist at BBC World": a person in apposition
+            if m.group("name") and not told_outlet(named, people_words):
+                continue
             add(named, "outlet", (ns, ns + len(named))).setdefault("outlet", None)
         _merge_generic_police(sources)
         _merge_definite(sources)

@@ -66,3 +66,17 @@ def test_an_outlet_cited_by_told_whatever_the_outlet_table_knows() -> None:
     assert not {"Smith", "Congress", "Sky", "Free-Beacon"} & {n for n, k in found.items() if k == "outlet"}
     assert [n for n in found if "Free-Beacon" in n] == ["Washington Free-Beacon"]
     assert found["Washington Free-Beacon"] == "outlet"
+
+
+def test_quoted_as_saying_gives_the_one_quoted_and_lists_the_quoter() -> None:
+    text = (
+        "Mob\n\n"
+        "“No one went to help the man,” the tabloid quoted a local man Aamir Dhawan as saying.\n\n"
+        "“It would not surprise me at all,” the Evening Gazette quoted Michael Madden, editor of a blog, as saying.\n\n"
+        "“Law and order has to be maintained,” one police officer was quoted as saying.\n\n"
+        "The Post quoted friends of Tom Reed, who spoke on condition of anonymity, as saying he had changed.\n"
+    )
+    assert speakers(text) == ["Aamir Dhawan", "Michael Madden", "one police officer"]
+    found = sources(text)
+    assert found.get("Evening Gazette") == "outlet"
+    assert found.get("friends of Tom Reed") == "anonymous" and "Tom Reed" not in found

@@ -273,6 +273,13 @@ _HEAD_OF = re.compile(
     r"fiancée?|partner|cousin|uncle|aunt|grandmother|grandfather|niece|nephew|children|child|aides?|"
     r"representatives?|reps)\s+of\s+(?:[\w-]+\s+){0,4}$"
 )
+# people described by a relation to a name after "of", with or without a determiner ("friends of Emwazi, who …")
+_KIN_OF = re.compile(
+    r"(?:\b(?i:the|a|an|one|two|three|some|several|his|her|their)\s+)?"
+    r"\b(?:sister|brother|mother|father|son|daughter|wife|husband|widow|girlfriend|boyfriend|friends?|relatives?|"
+    r"parents?|family|spokes(?:man|woman|person)|lawyers?|attorneys?|neighbou?rs?|colleagues?|classmates?|"
+    r"aides?|representatives?|reps|supporters?|members?)\s+of\s+(?:the\s+)?$"
+)
 # any determined noun phrase after "according to", up to a comma, a clause or a preposition: the source kind
 # (document, unnamed person, or a thing that is no source) is decided later
 _ROLE_THEN_NAME = re.compile(
@@ -600,6 +607,45 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
     )
 
 
+# "the tabloid quoted a local man Aamir Dhawan as saying", "one police officer was quoted as saying": the one
+# quoted said it; the one quoting ("the tabloid") is a source too, but never the quote's speaker
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<obj>[^\"“”;:]{1,120}?)\s+as\s+$")
+_QUOTED_AS_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being)\s+(?:\w+ly\s+)?quoted\s+(?:[\w,]+\s+){0,4}?as\s+$")
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
+
+
+def _quoted_as(text: str, sent_start: int, verb_start: int, verb_end: int) -> list[Attribution]:
+    """The attributions of "X quoted Y as saying" (Y, then X as a source that claims no quote) or of "Y was
+    quoted as saying" (Y); empty when the words before "as saying" are neither."""
+    said: Attribution | None
+    passive = _QUOTED_AS_PASSIVE.search(text, sent_start, verb_start)
+    if passive is not None:
+        said = _subject_before(text, sent_start, passive.start())
+        if said is None:
+            return []
+        q_s = passive.start() + passive.group(0).index("quoted")
+        said.verb_start, said.verb_end = q_s, q_s + len("quoted")
+        return [said]
+    active = _QUOTED_AS.search(text, sent_start, verb_start)
+    if active is None:
+        return []
+    q_s, o_s, o_e = active.start(), active.start("obj"), active.end("obj")
+    obj = text[o_s:o_e].rstrip(", ")
+    if obj.lower() in _OBJECT_PRONOUNS:
+        said = Attribution(o_s, o_s + len(obj), _OBJECT_PRONOUNS[obj.lower()], q_s, q_s + 6)
+    else:
+        said = _subject_before(text, o_s, o_e + (1 if text[o_e : o_e + 1] == "," else 0) + 1)
+    if said is None:
+        return []
+    said.verb_start, said.verb_end = q_s, q_s + len("quoted")  # the quote's cue: "quoted", before the name
+    out = [said]
+    quoter = _subject_before(text, sent_start, q_s)
+    if quoter is not None:
+        quoter.verb_start, quoter.verb_end, quoter.relative = q_s, q_s + len("quoted"), True
+        out.append(quoter)
+    return out
+
+
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 
@@ -643,6 +689,11 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             passive = not cites and _PASSIVE.search(text, near, v.start())
             if noun or passive or _inside_quote(text, sent.start, v.start()):
                 continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
+            if verb.endswith("ing") and text[max(sent.start, v.start() - 4) : v.start()] == " as ":
+                quoted_as = _quoted_as(text, sent.start, v.start(), v.end())
+                out.extend(a for a in quoted_as if not _inside_quote(text, sent.start, a.start))
+                if quoted_as:
+                    continue
             if verb == "according to" or verb.startswith("cit") or verb.startswith("quot"):
                 m = re.match(rf"\s+(?:(?:the\s+)?(?P<name>{NAME})|(?P<desc>{DESC}))", text[v.end() : sent.end])
                 if m is not None and m.lastgroup == "name" and (
@@ -751,6 +802,11 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                     att = rule_att  # a name opening its sentence is its subject ("Christine South, head of …")
             if att is not None and found is not None and found.relative:
                 att.relative = True
+                kin = _KIN_OF.search(text, max(sent.start, att.start - 60), att.start)
+                if kin is not None and not att.descriptor:
+                    # "friends of Emwazi, who spoke on condition of anonymity": the friends, not Emwazi
+                    att = Attribution(kin.start(), att.end, text[kin.start() : att.end], vs, ve, descriptor=True)
+                    att.relative = True
             if att is not None and att.descriptor and _SAID_IN.search(att.name):
                 att = None
             if att is not None and not _inside_quote(text, sent.start, att.start):

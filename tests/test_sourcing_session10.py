@@ -80,3 +80,18 @@ def test_quoted_as_saying_gives_the_one_quoted_and_lists_the_quoter() -> None:
     found = sources(text)
     assert found.get("Evening Gazette") == "outlet"
     assert found.get("friends of Tom Reed") == "anonymous" and "Tom Reed" not in found
+
+
+def test_a_progressive_cue_takes_the_subject_before_be() -> None:
+    text = (
+        "Virus\n\n"
+        "At this point, health officials are saying Ebola is unlikely.\n\n"
+        "Gateway Pundit is reporting that the patient is a Nigerian woman.\n\n"
+        "Now, a congressman is saying there is “credible evidence” of a plot.\n\n"
+        "The bishop said God is calling them to live in “continence” and prayer.\n"
+    )
+    found = sources(text)
+    assert found.get("health officials") == "anonymous"
+    assert found.get("Gateway Pundit") == "outlet"
+    assert "God" not in found
+    assert speakers(text)[0] == "a congressman"

@@ -132,7 +132,7 @@ SAY = (
     r"asserted|asserts|whined|whines|lamented|laments|bragged|brags|scoffed|sneered|gushed|fumed|ranted|"
     r"railed|snapped|retorted|proclaimed|proclaims|wondered|answered|answers|show|reveal|suggest|indicate|"
     r"allege|warn|argue|insist|confirm|deny|saying|adding|explaining|writing|noting|warning|claiming|insisting|"
-    r"arguing|stating|responding|replying|commenting|tweeting|calling|describing|"
+    r"arguing|stating|responding|replying|commenting|tweeting|calling|describing|reporting|"
     r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
     r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
 )
@@ -303,6 +303,10 @@ _PASSIVE = re.compile(
     r"\s+(?:not\s+)?(?:\w+ly\s+)?$"
     # a negated cue attributes nothing ("Apple still hasn't publicly acknowledged the bug", "did not say")
     r"|\b(?:not|never|hasn['’]t|haven['’]t|hadn['’]t|didn['’]t|doesn['’]t|don['’]t)\s+(?:\w+ly\s+)?$"
+)
+_CALLED_TO = re.compile(r"\s+(?:him|her|them|us|me|you)\s+to\b")
+_PROGRESSIVE = re.compile(
+    r"(?<=\w)\s+(?:is|are|was|were|has been|have been|had been)\s+(?:(?:\w+ly|also|now|still|already|not)\s+)?$"
 )
 _DETERMINER = re.compile(r"The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|Your")
 _COORD_END = re.compile(r"\s(?:but|and|or|then|before|after)\s*$")
@@ -511,6 +515,9 @@ _HANDLE_END = re.compile(rf"{_HANDLE}\s*$")
 def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution | None:
     pre = text[sent_start:verb_start]
     participle = text[verb_start : verb_start + 20].split(" ")[0].endswith("ing")
+    progressive = _PROGRESSIVE.search(pre) if participle else None
+    if progressive is not None:  # "health officials are saying": the finite verb's subject
+        pre, participle = pre[: progressive.start()] + " ", False
     if participle:
         # "…, with Taliesen13 responding:": the participle's own subject
         m_with = _WITH_ING.search(pre)
@@ -686,9 +693,14 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             # "a thousand calls", "media reports", "the reported death": a noun or adjective; "said" never is
             noun = not _PAST.fullmatch(verb) and _NOUN_USE.search(text, near, v.start())
             cites = verb in ("according to", "citing", "quoting", "quoting from")
-            passive = not cites and _PASSIVE.search(text, near, v.start())
+            # "health officials are saying", "Gateway Pundit is reporting": an -ing form after a form of "be" is
+            # the progressive, not the passive
+            progressive = verb.endswith("ing") and _PROGRESSIVE.search(text, near, v.start()) is not None
+            passive = not cites and not progressive and _PASSIVE.search(text, near, v.start())
             if noun or passive or _inside_quote(text, sent.start, v.start()):
                 continue  # "a thousand calls"; "Seidel is asked" (the one asked is not the speaker)
+            if verb.startswith("call") and _CALLED_TO.match(text, v.end(), v.end() + 12):
+                continue  # "God is calling them to live in continence": a vocation, not words
             if verb.endswith("ing") and text[max(sent.start, v.start() - 4) : v.start()] == " as ":
                 quoted_as = _quoted_as(text, sent.start, v.start(), v.end())
                 out.extend(a for a in quoted_as if not _inside_quote(text, sent.start, a.start))

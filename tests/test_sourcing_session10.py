@@ -95,3 +95,17 @@ def test_a_progressive_cue_takes_the_subject_before_be() -> None:
     assert found.get("Gateway Pundit") == "outlet"
     assert "God" not in found
     assert speakers(text)[0] == "a congressman"
+
+
+def test_two_people_joined_by_and_are_both_sources_of_a_joint_statement() -> None:
+    text = (
+        "Report\n\n"
+        "“The full report must be made public,” Speaker of the House Nancy Pelosi and Senate Minority Leader "
+        "Charles Schumer, said in a joint statement.\n\n"
+        "Jimmy Whitworth, professor at the London School of Hygiene and Tropical Medicine, told The Sun: “It has "
+        "been a long time since we saw this.”\n"
+    )
+    assert speakers(text) == ["Nancy Pelosi", "Jimmy Whitworth"]
+    found = sources(text)
+    assert found.get("Nancy Pelosi") == "person" and found.get("Charles Schumer") == "person"
+    assert "Tropical Medicine" not in found

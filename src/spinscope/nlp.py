@@ -653,6 +653,40 @@ def _quoted_as(text: str, sent_start: int, verb_start: int, verb_end: int) -> li
     return out
 
 
+_JOINT_END = re.compile(
+    rf"(?:^|(?<=[\s,;:\"”]))(?P<first>{NAME})\s+and\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}?(?P<second>{NAME})\s*,?\s*$"
+)
+
+
+def _joint_subject(
+    text: str, sent_start: int, verb_start: int, verb_end: int
+) -> tuple[Attribution, Attribution] | None:
+    """Two names joined by "and" right before a verb ("Speaker of the House Nancy Pelosi and Senate Minority
+    Leader Chuck Schumer, said in a joint statement"): the first is the speaker of the quote (either is right),
+    the second a source that claims no quote of its own. A capitalised role before a given name is cut off
+    ("House Nancy Pelosi" is Nancy Pelosi). None unless both have two words or more, neither ends in a body's
+    head word, and one carries a title or a known given name."""
+    m = _JOINT_END.search(text, max(sent_start, verb_start - 200), verb_start)
+    if m is None:
+        return None
+    pair, known = [], 0
+    for group in ("first", "second"):
+        s, e = _clean_name(text, m.start(group), m.end(group))
+        words = text[s:e].split()
+        if not words or _STOP_WORD.fullmatch(words[0]) or _DETERMINER.fullmatch(words[0]):
+            return None
+        given = next((i for i, w in enumerate(words[:-1]) if i and w in first_names()), None)
+        if given is not None and words[0] not in first_names():
+            s = text.index(words[given], s)
+        name = text[s:e]
+        titled = bool(re.match(rf"(?:{TITLES})\b", name))
+        if len(name.split()) < 2 or _ORG_HEAD_END.search(name):
+            return None  # "the London School of Hygiene and Tropical Medicine", "New York and Washington"
+        known += titled or name.split()[0] in first_names()
+        pair.append(Attribution(s, e, name, verb_start, verb_end, titled=titled, relative=group == "second"))
+    return (pair[0], pair[1]) if known else None
+
+
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 
@@ -770,6 +804,11 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                             titled=bool(re.match(rf"(?:{TITLES})\b", text[s:e])),
                             role=role,
                         )
+                joint = _joint_subject(text, sent.start, v.start(), v.end()) if att is None else None
+                if joint is not None:  # "Nancy Pelosi and Chuck Schumer said in a joint statement"
+                    att, other = joint
+                    if not _inside_quote(text, sent.start, other.start):
+                        out.append(other)
                 if att is None and pre and not pre.endswith(("“", '"')):
                     att = _subject_before(text, sent.start, v.start())
                     if att is not None:

@@ -109,3 +109,13 @@ def test_two_people_joined_by_and_are_both_sources_of_a_joint_statement() -> Non
     found = sources(text)
     assert found.get("Nancy Pelosi") == "person" and found.get("Charles Schumer") == "person"
     assert "Tropical Medicine" not in found
+
+
+def test_a_quote_opening_its_sentence_takes_the_cue_that_closes_it() -> None:
+    text = (
+        "Captured\n\n"
+        "According to the Post, websites close to the group reported the capture on Sunday.\n\n"
+        "“Canada is pursuing all appropriate channels” to seek further information and is in touch with local "
+        "authorities, a spokesman for the foreign ministry said on Sunday.\n"
+    )
+    assert speakers(text) == ["a spokesman for the foreign ministry"]

@@ -374,8 +374,11 @@ class QuotesDetector(Detector):
             reporting = _reporting_cue(q, sents, sent_index, cues)
             kind = quote_kind(text, q, att is not None, reporting is not None)
             short = len(text[q.start : q.end].split()) <= 3
-            if kind == "speech" and speaker is None and reporting is not None and short:
-                speaker = _speaker(reporting, names, q)  # a partial quote takes the one its sentence reports
+            # a partial quote takes the one its sentence reports; so does a longer one when that report follows it
+            # ('"Canada is pursuing all appropriate channels" to seek …, a spokesman for the ministry said')
+            after = reporting is not None and _reported_after(text, q, reporting, sents, sent_index)
+            if kind == "speech" and speaker is None and reporting is not None and (short or after):
+                speaker = _speaker(reporting, names, q)
             if kind == "speech" and speaker is None and previous and previous["speaker"]:
                 gap = text[previous["end"] : (q.open_mark if q.open_mark is not None else q.start)]
                 introduced = gap.rstrip().endswith(":")  # a line introducing someone else's words: unknown
@@ -437,6 +440,21 @@ def _reporting_cue(q: Quote, sents: list[Region], sent_index: RegionIndex, cues:
         ),
         None,
     )
+
+
+def _reported_after(text: str, q: Quote, cue: Attribution, sents: list[Region], sent_index: RegionIndex) -> bool:
+    """Whether a quote opening its sentence is reported by the cue that closes it ('"Canada is pursuing all
+    appropriate channels" to seek …, a spokesman for the foreign ministry said on Sunday.'): the cue's subject
+    follows a comma after the quote, and its verb ends the sentence but for a few words."""
+    i = sent_index.containing(q.start)
+    if i < 0 or min(cue.start, cue.verb_start) < q.end:
+        return False
+    sent = sents[i]
+    opening = q.open_mark if q.open_mark is not None else q.start
+    if text[sent.start : opening].strip(" \t\n\"“‘'"):
+        return False
+    tail = text[cue.verb_end : sent.end]
+    return text[: min(cue.start, cue.verb_start)].rstrip().endswith(",") and len(tail.split()) <= 4
 
 
 def _other_speaker(cue: Attribution, previous: dict[str, Any]) -> bool:

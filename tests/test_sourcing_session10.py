@@ -119,3 +119,13 @@ def test_a_quote_opening_its_sentence_takes_the_cue_that_closes_it() -> None:
         "authorities, a spokesman for the foreign ministry said on Sunday.\n"
     )
     assert speakers(text) == ["a spokesman for the foreign ministry"]
+
+
+def test_a_given_name_mostly_of_the_other_sex_does_not_stop_he_from_the_current_speaker() -> None:
+    text = (
+        "Robots\n\n"
+        "Knightscope co-founder Stacy Stephens said the company was surprised.\n\n"
+        "“We have not deployed there,” Stephens said.\n\n"
+        "“Unfortunately, that's what people get for not calling us,” he added.\n"
+    )
+    assert speakers(text) == ["Stacy Stephens", "Stacy Stephens"]

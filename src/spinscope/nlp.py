@@ -1328,6 +1328,7 @@ def _resolve(
     people = atts + mentions + (names_seen or [])  # every capitalised name, for surnames and their gender
     cue_ids = {id(a) for a in atts}  # subjects of attribution cues: speakers, not names merely mentioned
     surname_gender: dict[str, str] = {}
+    strong_surnames: set[str] = set()
     person_surnames: set[str] = set()
     for other in people:
         words = other.name.split()
@@ -1336,6 +1337,8 @@ def _resolve(
         got = gender_of(other.name)
         if got and len(words) > 1:
             surname_gender.setdefault(words[-1], got)
+            if _FEMALE.search(other.name) or _MALE.search(other.name):
+                strong_surnames.add(words[-1])  # a title or gendered word, not a given name's Census counts
         if other.titled or has_first_name(other.name) or (len(words) > 1 and got):
             person_surnames.add(words[-1])
     for att in atts:
@@ -1410,7 +1413,16 @@ def _resolve(
                     continue  # "the Justice Department" is not "he" (its chairman may be), whatever NER says
                 else:
                     got = gender_of(cand_text) or (surname_gender.get(words[-1]) if words else None)
-                    if want and got and want != got:
+                    if want and got and want != got and not (
+                        # a given name the Census lists mostly for the other sex ("Stacy Stephens said … “…,” he
+                        # added"), no title or gendered word: the current speaker still fits
+                        id(prev) in cue_ids
+                        and not is_pronoun(prev.name)
+                        and not (_FEMALE.search(cand_text) or _MALE.search(cand_text))
+                        and (_given_name(cand_text) is not None or words[-1] not in strong_surnames)
+                        and text is not None
+                        and _unquoted_length(text, prev.end, att.start) <= _RUN_REACH
+                    ):
                         continue
             fitting.append((prev, (cand_name, c_s, c_e), got if head is None else None))
             if head is not None and modifier and modifier not in cand_name.lower() and len(fitting) < 4:

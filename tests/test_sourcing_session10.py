@@ -129,3 +129,14 @@ def test_a_given_name_mostly_of_the_other_sex_does_not_stop_he_from_the_current_
         "“Unfortunately, that's what people get for not calling us,” he added.\n"
     )
     assert speakers(text) == ["Stacy Stephens", "Stacy Stephens"]
+
+
+def test_a_quote_alone_in_the_paragraph_after_a_one_sentence_report_goes_on_with_its_speaker() -> None:
+    text = (
+        "Chicken\n\n"
+        "Jiang Li Lung, who worked at the restaurant, said the staff now miss her.\n\n"
+        "“It certainly made work more interesting.”\n\n"
+        "He said he was a keen fan of comics and decided to put it to the test.\n\n"
+        "“I can do things I couldn’t do before.”\n"
+    )
+    assert speakers(text) == ["Jiang Li Lung", "Jiang Li Lung"]

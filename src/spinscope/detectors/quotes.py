@@ -547,12 +547,25 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
         prior = [
             a
             for a in cues.between(prev_start - 300, head_end)
-            if prev_start <= a.start < head_end and not is_pronoun(a.name)
+            if prev_start <= a.start < head_end and (not is_pronoun(a.name) or a.antecedent is not None)
         ]
         if prior and '"' not in text[prior[-1].end : opening] and "”" not in text[prior[-1].end : opening]:
-            if "\n" not in gap or _introduces(text[prev_start:head_end], text[prior[-1].verb_end : head_end]):
+            line = text[prev_start:head_end]
+            if "\n" not in gap or _introduces(line, text[prior[-1].verb_end : head_end]):
+                return prior[-1] if not is_pronoun(prior[-1].name) else None
+            # a paragraph of one reported sentence, then the quote alone in the next paragraph (a blank line
+            # between: "Jiang Li Lung, who worked at KFC, said the staff now miss her." | "“It certainly made
+            # work more interesting.”"): the same speaker goes on
+            if "\n\n" in gap and _own_paragraph(text, prev_start, head_end) and text[q.end - 1] in ".!?":
                 return prior[-1]
     return None
+
+
+def _own_paragraph(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a sentence) is a paragraph of its own: a blank line (or the text's start)
+    before it."""
+    before = text[max(0, start - 3) : start]
+    return start == 0 or "\n" in before and not text[start:end].count("\n")
 
 
 def _speaker(att: Attribution, names: dict[str, tuple[str, int, int]], q: Quote) -> dict[str, Any] | None:

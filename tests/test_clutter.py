@@ -70,6 +70,13 @@ CLUTTER = [
     ("Please enable Javascript to watch.", "widget"),
     ("Sorry we are not currently accepting comments on this article.", "comments notice"),
     ("Comments are closed.", "comments notice"),
+    (
+        "As a privately owned website, we reserve the right to remove any comment and ban any user at any time."
+        "Comments that contain spam, advertising, vulgarity, threats of violence and death, racism, anti-Semitism, or "
+        "personal or abusive attacks on other users may be removed and result in a ban.-- Follow these instructions",
+        "comments notice",
+    ),
+    ("Comments that contain spam or personal attacks will be deleted.", "comments notice"),
     ("RELATED COVERAGE", "rail heading"),
     ("youtube.com", "embed source"),
     ("People also read.", "rail heading"),
@@ -110,6 +117,9 @@ ARTICLE_SENTENCES = [
     "Fool Me Once, Shame on You",
     "Paris, France",
     "People also read the small print, the regulator said.",
+    "We reserve the right to remain silent, the lawyer said.",
+    "The site said it reserves the right to remove comments that break its rules.",
+    "Comments that contained errors were corrected, the editor said.",
 ]
 
 

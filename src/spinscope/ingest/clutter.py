@@ -158,6 +158,14 @@ _COMMENTS_NOTICE = re.compile(
     r"(?:we are|we're)\s+(?:not|no longer)\s+(?:currently\s+)?accepting\s+comments)\b",
     re.I,
 )
+# The page's comment policy: "As a privately owned website, we reserve the right to remove any comment …",
+# "Comments that contain spam, advertising, … may be removed"
+_COMMENT_POLICY = re.compile(
+    r"^\W*(?:(?:as\s+an?\s+[\w\s-]{0,40}?(?:website|site|publication|forum|blog),\s*)?we\s+reserve\s+the\s+right\s+"
+    r"to\s+(?:remove|delete|edit|moderate|refuse)\b[^.]{0,80}\bcomments?\b|"
+    r"comments?\s+(?:that|which)\s+(?:contain|include)\b[^.]{0,300}?\b(?:may|will)\s+be\s+(?:removed|deleted))",
+    re.I,
+)
 _BARE_DOMAIN = re.compile(r"^\W*(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?\W*$", re.I)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
@@ -219,6 +227,8 @@ def classify_line(line: str) -> str | None:
             and all(p.endswith(("?", "!")) or len(_words(p)) <= 6 for p in parts[:-1])):
         return "call to action (share, subscribe, comment)"  # "Have something to add? Share it in the comments."
     if n <= 16 and _COMMENTS_NOTICE.search(stripped):
+        return "comments notice"
+    if n <= 120 and _COMMENT_POLICY.search(stripped):
         return "comments notice"
     if n <= 4 and _BARE_DOMAIN.match(stripped):
         return "link or embed source"

@@ -79,6 +79,8 @@ CLUTTER = [
     ("Comments that contain spam or personal attacks will be deleted.", "comments notice"),
     ("RELATED COVERAGE", "rail heading"),
     ("youtube.com", "embed source"),
+    ('poster="http://v.example.com/images/1155968404/201903/3951/1155-vs.jpg?pubId=1155968404" true', "embed source"),
+    ('width="560" height="315" allowfullscreen', "embed source"),
     ("People also read.", "rail heading"),
     ("More from Politics.", "rail heading"),
     ("Readers also liked:", "rail heading"),
@@ -118,6 +120,8 @@ ARTICLE_SENTENCES = [
     "Paris, France",
     "People also read the small print, the regulator said.",
     "We reserve the right to remain silent, the lawyer said.",
+    '"Positive," she said.',
+    'title="Report" was the only word on the page, she said.',
     "The site said it reserves the right to remove comments that break its rules.",
     "Comments that contained errors were corrected, the editor said.",
 ]

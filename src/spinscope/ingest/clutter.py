@@ -166,6 +166,8 @@ _COMMENT_POLICY = re.compile(
     r"comments?\s+(?:that|which)\s+(?:contain|include)\b[^.]{0,300}?\b(?:may|will)\s+be\s+(?:removed|deleted))",
     re.I,
 )
+# Markup that leaked into the text: a line of HTML attributes ('poster="http://….jpg?pubId=1" true')
+_MARKUP_ATTRIBUTES = re.compile(r'^\s*(?:[a-z][a-z-]*="[^"]*"\s*)+(?:[a-z-]+\s*)*$')
 _BARE_DOMAIN = re.compile(r"^\W*(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?\W*$", re.I)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
@@ -231,6 +233,8 @@ def classify_line(line: str) -> str | None:
     if n <= 120 and _COMMENT_POLICY.search(stripped):
         return "comments notice"
     if n <= 4 and _BARE_DOMAIN.match(stripped):
+        return "link or embed source"
+    if _MARKUP_ATTRIBUTES.match(stripped):
         return "link or embed source"
     if _BYLINE.match(stripped) and n <= 14:
         return "byline"

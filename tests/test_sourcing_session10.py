@@ -140,3 +140,26 @@ def test_a_quote_alone_in_the_paragraph_after_a_one_sentence_report_goes_on_with
         "“I can do things I couldn’t do before.”\n"
     )
     assert speakers(text) == ["Jiang Li Lung", "Jiang Li Lung"]
+
+
+def test_a_line_linking_to_another_story_gives_no_source() -> None:
+    text = (
+        "Homeless man\n\n"
+        "Lin gave the man a hundred dollars.\n"
+        "NEWS: Ed Sheeran says he was never actually homeless\n"
+        "SEE ALSO: Democrats Prepared To Subpoena Report, Schiff Says\n"
+        "“My heart was crushed,” Lin told reporters.\n"
+    )
+    found = sources(text)
+    assert "Ed Sheeran" not in found and "Schiff" not in found and "Lin" in found
+
+
+def test_a_family_name_written_first_and_nobody_are_no_extra_sources() -> None:
+    text = (
+        "Chicken\n\n"
+        "Tan Shen, 23, said she had not planned to stay long.\n\n"
+        "Miss Tan said she decided it was time to leave.\n\n"
+        "No one was willing to help, she said, and no one said a word.\n"
+    )
+    found = sources(text)
+    assert found == {"Tan Shen": "person"}

@@ -687,6 +687,11 @@ def _joint_subject(
     return (pair[0], pair[1]) if known else None
 
 
+# a line that links to another story: its headline's cues are not this article's
+_LINK_LINE = re.compile(
+    r"[ \t]*(?:NEWS|SEE ALSO|READ MORE|ALSO READ|READ|RELATED|RELATED STORY|MORE|WATCH|RECOMMENDED|TRENDING|"
+    r"LISTEN|PHOTOS|VIDEO|MUST READ|DON'T MISS|CLICK HERE)\s*:"
+)
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 
@@ -716,6 +721,9 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
 
     intros: list[tuple[int, Region, int]] = []  # sentences introducing a quote with a verb the cues lack
     for sent in _joined_at_titles(text, sentence_regions(article)):
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        if _LINK_LINE.match(text, line_start, sent.end):
+            continue  # "NEWS: Ed Sheeran says he was never actually homeless": a link to another story
         intro = _quote_intro(text, sent)
         if intro is not None and not in_title(sent.start):
             intros.append((len(out), sent, intro))

@@ -461,6 +461,8 @@ _POLICE_WORDS = frozenset({"police", "the police"})
 def _can_speak(description: str) -> bool:
     """Whether an unnamed description's head can be a source: a person or group noun, not a thing."""
     core = _HEAD_TAIL.sub("", description).split()
+    if " ".join(core).lower() in ("no one", "no-one", "nobody", "none", "no one else", "nobody else"):
+        return False  # "no one was willing to": nobody said anything
     head = core[-1] if core else description
     if not re.fullmatch(r"[a-z][a-z-]*", head):
         return True  # a name or a number ("WWJ950 tweets"): not a common noun to judge
@@ -571,15 +573,25 @@ def _merge_short_outlets(sources: dict[str, dict[str, Any]]) -> None:
 
 
 def _merge_given_names(sources: dict[str, dict[str, Any]], last_words: frozenset[str]) -> None:
-    """A person named by the given name alone ("Nikolai added") is the person named in full with it
-    ("Nikolai Kryaglyachenko"), when exactly one is and the word ends no name of the article (``last_words``:
+    """A person named by the given name alone ("Nikolai added"), or by a title and the first word of a full
+    name ("Miss Tan" for "Tan Shen"), is the person named in full with it ("Nikolai Kryaglyachenko"), when
+    exactly one is and the word ends no name of the article (``last_words``:
     "Garcia" may be Diana Garcia rather than Jose Garcia Zarate)."""
     people = [(k, v) for k, v in sources.items() if v["kind"] == "person" and len(v["name"].split()) > 1]
     for key, src in list(sources.items()):
-        if src["kind"] != "person" or len(src["name"].split()) != 1 or src["name"] in last_words:
+        if src["kind"] != "person":
             continue
-        full = [kv for kv in people if _TITLE_START.sub("", kv[1]["name"]).split()[0] == src["name"]]
-        if len(full) == 1 and full[0][0] != key:
+        word = _TITLE_START.sub("", src["name"])
+        # "Miss Tan" after "Tan Shen": a family name written first (Chinese, Korean, Hungarian names), when no
+        # name of the article ends with it
+        titled = word != src["name"] and len(word.split()) == 1
+        if titled:
+            if any(len(v["name"].split()) > 1 and v["name"].split()[-1] == word and v is not src for _k, v in people):
+                continue
+        elif len(src["name"].split()) != 1 or word in last_words:
+            continue
+        full = [kv for kv in people if kv[0] != key and _TITLE_START.sub("", kv[1]["name"]).split()[0] == word]
+        if len(full) == 1:
             _absorb(full[0][1], sources.pop(key))
 
 

@@ -163,3 +163,16 @@ def test_a_family_name_written_first_and_nobody_are_no_extra_sources() -> None:
     )
     found = sources(text)
     assert found == {"Tan Shen": "person"}
+
+
+def test_call_letters_with_a_channel_are_one_outlet() -> None:
+    text = (
+        "Patient\n\n"
+        "According to KCTV-5, the health department is monitoring the patient.\n\n"
+        "WWJ950 reported that the car was seen downtown.\n\n"
+        "KPMG said the audit was complete.\n"
+    )
+    found = sources(text)
+    assert found.get("KCTV-5") == "outlet" and "KCTV" not in found
+    assert found.get("WWJ950") == "outlet"
+    assert found.get("KPMG") != "outlet"

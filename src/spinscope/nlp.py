@@ -152,7 +152,7 @@ _STOP_START = (
     r"According|Soon|Ultimately|Eventually|Recently|Initially|Previously|Indeed|Moreover|Furthermore|Additionally|"
     r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Again|Here|There|Back|Once|Only|Just|Even"
 )
-_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*[a-z][\w'’\-]*|[A-Z]{2,}|[A-Z]\.)"
+_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*[a-z][\w'’\-]*|[A-Z]{2,}(?:-\d{1,3}\b)?|[A-Z]\.)"  # "KCTV-5"
 # a later word of a name may carry an Arabic article ("Mohammed Saleh al-Munajjid", "Ansar al-Deen Front")
 _NAME_PART = rf"(?:(?:al|el|ad|an|ar|as|ash|at|az)-)?{_NAME_TOKEN}"
 NAME = (

@@ -260,6 +260,10 @@ NEWS_AGENCIES = re.compile(
 )
 
 
+# US broadcasters' call letters with a channel or band ("KCTV-5", "KSHB-41", "WWJ950", "WABC-TV"; not "KPMG", "WADA")
+CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-\d{1,3}|-?TV|-?FM|-?AM)|[KW][A-Z]{2}\d{2,4}")
+
+
 def cited(text: str, start: int, end: int, sent: Region) -> bool:
     """Whether the outlet at ``[start, end)`` is cited in its sentence: "according to X", "told X", "X
     reported", "X's Andrew Rice reports", "a story in X", "per X"."""
@@ -343,6 +347,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "outlet"
     if NEWS_AGENCIES.fullmatch(re.sub(r"^the\s+", "", name, flags=re.I)):
         return "outlet"  # "Yonhap suggest …"
+    if CALL_SIGN.fullmatch(name):
+        return "outlet"  # "According to KCTV-5": a broadcaster's call letters
     if att.descriptor:
         head = name.split(" familiar")[0].split(" close to")[0].split(" with ")[0]
         if DOC_NOUNS.fullmatch(head.split()[-1]):

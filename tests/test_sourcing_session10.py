@@ -169,7 +169,7 @@ def test_call_letters_with_a_channel_are_one_outlet() -> None:
     text = (
         "Patient\n\n"
         "According to KCTV-5, the health department is monitoring the patient.\n\n"
-        "WWJ950 reported that the car was seen downtown.\n\n"
+        "WWJ950 tweets, “Was The Batmobile Stolen In Detroit? Police Will Look Into It.”\n\n"
         "KPMG said the audit was complete.\n"
     )
     found = sources(text)

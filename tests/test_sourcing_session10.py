@@ -176,3 +176,13 @@ def test_call_letters_with_a_channel_are_one_outlet() -> None:
     assert found.get("KCTV-5") == "outlet" and "KCTV" not in found
     assert found.get("WWJ950") == "outlet"
     assert found.get("KPMG") != "outlet"
+
+
+def test_an_appositive_missing_its_closing_comma_still_describes_the_name() -> None:
+    text = (
+        "Patient\n\n"
+        "Dr. Rex Archer, director of Health at the Kansas City Health Department said, “We have no evidence.”\n\n"
+        "In Washington, a spokesman for the department said, “We are watching.”\n"
+    )
+    assert speakers(text) == ["Rex Archer", "a spokesman for the department"]
+    assert "director of Health at the Kansas City Health Department" not in sources(text)

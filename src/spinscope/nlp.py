@@ -576,6 +576,16 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
             return None
     kind = m.lastgroup or ""
     s, e = sent_start + m.start(kind), sent_start + m.end(kind)
+    if kind == "desc" and role is None:
+        # "Dr. Rex Archer, director of Health at the Kansas City Health Department said": an appositive whose
+        # closing comma is missing describes the person named before it
+        named = _NAME_BEFORE_ROLE.search(text, max(sent_start, s - 80), s)
+        desc = text[s:e]
+        if named is not None and desc[:1].islower() and not _is_plural(desc):
+            n_s, n_e = _clean_name(text, named.start("name"), named.end("name"))
+            person = text[n_s:n_e]
+            if re.match(rf"(?:{TITLES})\b", person) or has_first_name(person):
+                return Attribution(n_s, n_e, person, verb_start, verb_start, role=desc, titled=True)
     if kind == "name":
         s, e = _clean_name(text, s, e)
         kin = _HEAD_OF.search(pre, 0, s - sent_start)
@@ -692,6 +702,7 @@ _LINK_LINE = re.compile(
     r"[ \t]*(?:NEWS|SEE ALSO|READ MORE|ALSO READ|READ|RELATED|RELATED STORY|MORE|WATCH|RECOMMENDED|TRENDING|"
     r"LISTEN|PHOTOS|VIDEO|MUST READ|DON'T MISS|CLICK HERE)\s*:"
 )
+_NAME_BEFORE_ROLE = re.compile(rf"(?:^|(?<=[\s,;:\"”]))(?P<name>{NAME}),\s+(?:an?\s+|the\s+)?$")
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 

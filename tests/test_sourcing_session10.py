@@ -186,3 +186,18 @@ def test_an_appositive_missing_its_closing_comma_still_describes_the_name() -> N
     )
     assert speakers(text) == ["Rex Archer", "a spokesman for the department"]
     assert "director of Health at the Kansas City Health Department" not in sources(text)
+
+
+def test_a_group_view_verb_needs_a_plural_group() -> None:
+    text = (
+        "Girls\n\n"
+        "Authorities believe the group is hiding the girls in that area.\n\n"
+        "Analysts point out that the group is heavily factionalised.\n\n"
+        "However South Korean media claim that Kim is still in control.\n\n"
+        "I believe the outrageous claim that he is ill is false, and the company claim is wrong.\n"
+    )
+    found = sources(text)
+    assert found.get("Authorities") == "anonymous"
+    assert found.get("Analysts") == "anonymous"
+    assert found.get("South Korean media") == "anonymous"
+    assert set(found) == {"Authorities", "Analysts", "South Korean media"}

@@ -244,6 +244,10 @@ _VERB = re.compile(
     rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b"
     r"(?!\s+(?:for|off|by|to by|out by|up by|a halt|an end|a meeting|an election|a vote)\b)|"
     r"\b[Aa]ccording to\b|\b[Cc]it(?:ing|ed)\b|\b[Qq]uoting(?: from)?\b|"
+    # plural present forms that report a group's view only ("Authorities believe", "Analysts point out",
+    # "South Korean media claim"): kept below only with a plural description as subject
+    r"\b(?:believe|point out|claim|contend|fear|suspect)\b"
+    r"(?=\s+(?:that\b|the\b|a\b|an\b|it\b|he\b|she\b|they\b|[A-Z]))|"
     r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b|"
     # any past-tense verb right after a quote's closing comma and a pronoun: '"…," he rapped in 2012'
     r"(?:(?<=[,!?][”\"] he )|(?<=[,!?][”\"] she )|(?<=[,!?][”\"] they ))[a-z]{3,}ed\b"
@@ -586,6 +590,10 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
             person = text[n_s:n_e]
             if re.match(rf"(?:{TITLES})\b", person) or has_first_name(person):
                 return Attribution(n_s, n_e, person, verb_start, verb_start, role=desc, titled=True)
+    if kind == "desc":  # "However South Korean media claim": the opener is no modifier
+        opener = _DESC_OPENER.match(text[s:e])
+        if opener and opener.end() < e - s:
+            s += opener.end()
     if kind == "name":
         s, e = _clean_name(text, s, e)
         kin = _HEAD_OF.search(pre, 0, s - sent_start)
@@ -703,6 +711,31 @@ _LINK_LINE = re.compile(
     r"LISTEN|PHOTOS|VIDEO|MUST READ|DON'T MISS|CLICK HERE)\s*:"
 )
 _NAME_BEFORE_ROLE = re.compile(rf"(?:^|(?<=[\s,;:\"”]))(?P<name>{NAME}),\s+(?:an?\s+|the\s+)?$")
+_GROUP_VERBS = frozenset({"believe", "point out", "claim", "contend", "fear", "suspect"})
+
+
+def _group_only(verb: str, att: Attribution) -> bool:
+    """Whether a cue verb that reports only a group's view ("Authorities believe") lacks a plural description
+    (or a one-word plural group noun opening its sentence) as its subject."""
+    if verb.lower() not in _GROUP_VERBS:
+        return False
+    core = _PREP_TAIL.sub("", att.name)
+    plural = (
+        att.descriptor
+        and not DOCLIKE.search(att.name)
+        and not re.search(r"\b(?:say|says|said)\b", att.name)
+        and _HEAD.search(core.split()[-1] if core.split() else "") is not None
+        and (_is_plural(core) or re.search(r"\b(?:media|police|press)$", core) is not None)
+    )
+    return not (plural or (re.fullmatch(r"[A-Z][a-z]+s", att.name) is not None and _HEAD.fullmatch(att.name)))
+
+
+# sentence adverbs a description may have swallowed ("However South Korean media"), not its determiner ("This member")
+_DESC_OPENER = re.compile(
+    r"(?:(?:However|But|And|Meanwhile|Yet|So|Still|Now|Also|Instead|Indeed|Moreover|Furthermore|Additionally|"
+    r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Separately|Finally|Initially|Eventually|Ultimately|"
+    r"Previously|Recently|Earlier|Later|Then|Yesterday|Today)\b[\s,]+)+"
+)
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 
@@ -745,6 +778,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
             near = max(sent.start, v.start() - 30)
             # "a thousand calls", "media reports", "the reported death": a noun or adjective; "said" never is
             noun = not _PAST.fullmatch(verb) and _NOUN_USE.search(text, near, v.start())
+            if noun and verb in _GROUP_VERBS and noun.group(0).strip() == "media":
+                noun = None  # "South Korean media claim that …": the media are the subject
             cites = verb in ("according to", "citing", "quoting", "quoting from")
             # "health officials are saying", "Gateway Pundit is reporting": an -ing form after a form of "be" is
             # the progressive, not the passive
@@ -838,6 +873,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                         continue
             if att is not None and att.descriptor and _SAID_IN.search(att.name):
                 att = None  # "A spokeswoman … said she couldn't": a subject never holds a cue of its own
+            if att is not None and _group_only(verb, att):
+                att = None  # "I believe", "the company claim": a group verb without a group
             if att is not None and att.descriptor and re.search(r"\s(?:who|which|that|whom)$", att.name):
                 att = None  # "a lawyer for the unnamed man who claims to have made the recording": a relative clause
             if att is not None and not _inside_quote(text, sent.start, att.start):
@@ -878,6 +915,8 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                     att = Attribution(kin.start(), att.end, text[kin.start() : att.end], vs, ve, descriptor=True)
                     att.relative = True
             if att is not None and att.descriptor and _SAID_IN.search(att.name):
+                att = None
+            if att is not None and _group_only(text[vs:ve], att):
                 att = None
             if att is not None and not _inside_quote(text, sent.start, att.start):
                 out[i] = att

@@ -349,6 +349,8 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "outlet"  # "Yonhap suggest …"
     if CALL_SIGN.fullmatch(name):
         return "outlet"  # "According to KCTV-5": a broadcaster's call letters
+    if re.fullmatch(r"(?:(?i:the)\s+)?(?:[a-z][\w-]*\s+){0,3}(?i:authorities)", name):
+        return "anonymous"  # "Authorities believe", "local authorities said": unnamed officials
     if att.descriptor:
         head = name.split(" familiar")[0].split(" close to")[0].split(" with ")[0]
         if DOC_NOUNS.fullmatch(head.split()[-1]):

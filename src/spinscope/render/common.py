@@ -190,8 +190,8 @@ def headline_lines(report: Report, *, short: bool = False) -> list[str]:
         likeliest = max(probs, key=lambda k: probs[k]) if probs else st["label"]
         if likeliest != st["label"]:
             out.append(
-                f"  ({st['label']} although {likeliest} is likelier: {st['label']} is rarer, so the label leans "
-                "towards it when in doubt)"
+                f"  Labelled {st['label']} although {likeliest} is likelier: {st['label']} is rarer, so the label "
+                "leans towards it when in doubt."
             )
     for ev in st.get("evidence", [])[:3]:
         out.append(f"  {ev.get('role', '')}: {report.text[ev['start'] : ev['end']]}")

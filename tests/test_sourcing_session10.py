@@ -201,3 +201,15 @@ def test_a_group_view_verb_needs_a_plural_group() -> None:
     assert found.get("Analysts") == "anonymous"
     assert found.get("South Korean media") == "anonymous"
     assert set(found) == {"Authorities", "Analysts", "South Korean media"}
+
+
+def test_a_commenter_known_by_a_quoted_handle_is_the_speaker() -> None:
+    text = (
+        "Rats\n\n"
+        "“You think they could stop some rats?” a commenter named “4npower” said.\n\n"
+        "Another commenter, “Lady-Amanita,” claimed that the report is an exaggeration. “Rats would not live "
+        "that high up.”\n"
+    )
+    assert speakers(text) == ["4npower", "Lady-Amanita"]
+    found = sources(text)
+    assert found.get("4npower") == "person" and found.get("Lady-Amanita") == "person"

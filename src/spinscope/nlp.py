@@ -514,6 +514,20 @@ _HANDLE = r"(?:[Uu]ser|[Rr]edditor|[Cc]ommenter|[Tt]witter user|[Aa]ccount)\s+@?
 _HANDLE_RE = re.compile(rf"\b{_HANDLE}")
 _WITH_ING = re.compile(rf"\bwith\s+(?:{_HANDLE}|(?P<name>{NAME}))\s*$")
 _HANDLE_END = re.compile(rf"{_HANDLE}\s*$")
+def _quoted_handle(text: str, att: Attribution) -> bool:
+    """Whether the subject ``att`` is a screen name in quotation marks after "commenter", "user", … (inside
+    marks, but no one's quoted words)."""
+    s = att.start
+    close = re.match(r",?[\"”],?", text[att.end : att.end + 3])
+    if s == 0 or text[s - 1] not in "\"“" or close is None:
+        return False
+    return _QUOTED_HANDLE_END.search(text, max(0, s - 60), att.end + close.end()) is not None
+
+
+_QUOTED_HANDLE_END = re.compile(
+    r"\b(?:[Cc]ommenters?|[Uu]sers?|[Rr]edditors?|[Pp]osters?|[Rr]eaders?|[Bb]loggers?|[Aa]ccounts?)"
+    r"(?:\s+(?:named|called|known as|going by))?,?\s*[\"“](?P<handle>[^\"“”\s]{2,40}?),?[\"”],?\s*$"
+)
 
 
 def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution | None:
@@ -533,6 +547,10 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
             return None  # "the man saying …" without a comma: not a report of speech
         # "Lego sent a message …, explaining how …": the clause's subject
         pre = pre.rstrip()[:-1] + " and "
+    m_quoted = _QUOTED_HANDLE_END.search(pre)
+    if m_quoted:  # 'a commenter named "4npower" said', 'Another commenter, "Lady-Amanita," claimed': the handle
+        s, e = sent_start + m_quoted.start("handle"), sent_start + m_quoted.end("handle")
+        return Attribution(s, e, text[s:e], verb_start, verb_start, titled=True)
     m_handle = _HANDLE_END.search(pre)
     if m_handle:  # "User fryd_ commented that …": a screen name is a person's name
         s, e = sent_start + m_handle.start("handle"), sent_start + m_handle.end("handle")
@@ -863,7 +881,7 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                     att, other = joint
                     if not _inside_quote(text, sent.start, other.start):
                         out.append(other)
-                if att is None and pre and not pre.endswith(("“", '"')):
+                if att is None and pre and (not pre.endswith(("“", '"')) or _QUOTED_HANDLE_END.search(pre)):
                     att = _subject_before(text, sent.start, v.start())
                     if att is not None:
                         att.verb_start, att.verb_end = v.start(), v.end()
@@ -877,7 +895,7 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
                 att = None  # "I believe", "the company claim": a group verb without a group
             if att is not None and att.descriptor and re.search(r"\s(?:who|which|that|whom)$", att.name):
                 att = None  # "a lawyer for the unnamed man who claims to have made the recording": a relative clause
-            if att is not None and not _inside_quote(text, sent.start, att.start):
+            if att is not None and (not _inside_quote(text, sent.start, att.start) or _quoted_handle(text, att)):
                 out.append(att)
     if unsettled or intros:
         # the subject stands before the verb: the sentence is parsed up to the verb and a few words after it

@@ -41,13 +41,15 @@ _SPEECH_NEAR = re.compile(
     re.I,
 )
 _GAP = re.compile(
-    r"[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}"
+    r"[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}(?<=\s)[\"“]"  # a quoted handle: '…?" a commenter named "4npower" said'
+    r"|[\s,.;:!?\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}"
     # or a role appositive before the name: `"...," Northgate's chief executive, Paul Okafor, said`
     r"|[\s,\"”’'—–-]{0,4}(?:[A-Z][\w'’.-]*(?:'s|’s)?\s+)?(?:[a-z][\w'’-]*\s+){0,4}[a-z][\w'’-]*,\s+"
 )
 # after a quote that does not end its sentence, a role or a given name may come before the subject that NER
 # kept ('," Apple spokeswoman Nat Kerris said', '," Toshimitsu Shigemura, a professor …, told')
 _GAP_OPEN = re.compile(
+    r"[\s,;:\"”’'—–-]{0,4}(?:[a-z]+\s+){0,3}(?<=\s)[\"“]|"  # a quoted handle, as above
     r"[\s,;:\"”’'—–-]{0,4}(?:[A-Z][\w'’.&/-]*\s+){0,3}(?:[a-z][\w'’-]*\s+){0,3}(?:[A-Z][\w'’.&/-]*\s+){0,2}"
 )
 _SO_CALLED = re.compile(
@@ -549,7 +551,9 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
             for a in cues.between(prev_start - 300, head_end)
             if prev_start <= a.start < head_end and (not is_pronoun(a.name) or a.antecedent is not None)
         ]
-        if prior and '"' not in text[prior[-1].end : opening] and "”" not in text[prior[-1].end : opening]:
+        # (the closing mark of a quoted handle does not count: 'Another commenter, "Lady-Amanita," claimed …')
+        between = re.sub(r'^,?["”]', "", text[prior[-1].end : opening]) if prior else ""
+        if prior and '"' not in between and "”" not in between:
             line = text[prev_start:head_end]
             if "\n" not in gap or _introduces(line, text[prior[-1].verb_end : head_end]):
                 return prior[-1] if not is_pronoun(prior[-1].name) else None

@@ -547,7 +547,7 @@ def _subject_before(text: str, sent_start: int, verb_start: int) -> Attribution 
             return None  # "the man saying …" without a comma: not a report of speech
         # "Lego sent a message …, explaining how …": the clause's subject
         pre = pre.rstrip()[:-1] + " and "
-    m_quoted = _QUOTED_HANDLE_END.search(pre)
+    m_quoted = _QUOTED_HANDLE_END.search(pre) if pre.rstrip().endswith(('"', "”")) else None
     if m_quoted:  # 'a commenter named "4npower" said', 'Another commenter, "Lady-Amanita," claimed': the handle
         s, e = sent_start + m_quoted.start("handle"), sent_start + m_quoted.end("handle")
         return Attribution(s, e, text[s:e], verb_start, verb_start, titled=True)
@@ -694,6 +694,9 @@ _JOINT_END = re.compile(
 )
 
 
+_CAP_BEFORE = re.compile(r"[A-Z][\w'’.-]*,?\s*$")
+
+
 def _joint_subject(
     text: str, sent_start: int, verb_start: int, verb_end: int
 ) -> tuple[Attribution, Attribution] | None:
@@ -702,7 +705,10 @@ def _joint_subject(
     the second a source that claims no quote of its own. A capitalised role before a given name is cut off
     ("House Nancy Pelosi" is Nancy Pelosi). None unless both have two words or more, neither ends in a body's
     head word, and one carries a title or a known given name."""
-    m = _JOINT_END.search(text, max(sent_start, verb_start - 200), verb_start)
+    lo = max(sent_start, verb_start - 200)
+    if " and " not in text[lo:verb_start] or not _CAP_BEFORE.search(text, lo, verb_start):
+        return None  # (a cheap test first: the full pattern is tried at every position)
+    m = _JOINT_END.search(text, lo, verb_start)
     if m is None:
         return None
     pair, known = [], 0

@@ -213,3 +213,12 @@ def test_a_commenter_known_by_a_quoted_handle_is_the_speaker() -> None:
     assert speakers(text) == ["4npower", "Lady-Amanita"]
     found = sources(text)
     assert found.get("4npower") == "person" and found.get("Lady-Amanita") == "person"
+
+
+def test_a_name_ner_calls_a_number_is_kept_when_it_is_no_date() -> None:
+    text = (
+        "Rats in the office\n\nThe company has been showing off pictures of the new offices through Instagram.\n\n"
+        "Page Six reports that not everyone is sympathetic towards the company.\n\nApril said nothing.\n"
+    )
+    names = [a.name for a in run(text).memo["attribution.cues"]]
+    assert "Page Six" in names and "April" not in names

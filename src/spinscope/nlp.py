@@ -1105,6 +1105,11 @@ _NO_SOURCE_PRONOUNS = frozenset({"you", "i", "me", "us", "one", "everyone", "nob
 _RELATIVE_WORDS = frozenset({"who", "that", "which", "whom", "what", "this", "there", "here"})
 
 
+_TIME_WORD = re.compile(
+    r"(?:\d|(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
+    r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Last|"
+    r"Next|Early|Late|Mid|This|That)\b)"
+)
 _GROUP_PRONOUNS = frozenset(
     "Many Some Others Most Few Several Both All Each Everyone Everybody Nobody Someone Somebody Anyone".split()
 )
@@ -1117,8 +1122,8 @@ def _not_a_name(text: str, att: Attribution, mentions: list[Attribution]) -> boo
     claims …", "Some have claimed", "Unconfirmed reports suggest")."""
     if att.descriptor or att.titled or is_pronoun(att.name):
         return False
-    if att.label in _NOT_PEOPLE_LABELS:
-        return True
+    if att.label in _NOT_PEOPLE_LABELS and (" " not in att.name or _TIME_WORD.match(att.name)):
+        return True  # "April said", "Last Monday"; not "Page Six reports" (NER: a number)
     word = att.name
     if " " in word or att.label in ("PERSON", "ORG", "GPE", "NORP", "FAC") or _HEAD.fullmatch(word):
         return False

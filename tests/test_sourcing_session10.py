@@ -222,3 +222,17 @@ def test_a_name_ner_calls_a_number_is_kept_when_it_is_no_date() -> None:
     )
     names = [a.name for a in run(text).memo["attribution.cues"]]
     assert "Page Six" in names and "April" not in names
+
+
+def test_a_passive_agent_speaks_and_a_cue_after_a_conjunction_reports_another_clause() -> None:
+    text = (
+        "Arrest\n\n"
+        "A wife of the leader has been detained, security officials have claimed.\n\n"
+        "The woman was described by officials as “one of his wives”, while other reports have described her as "
+        "his ex-wife.\n\n"
+        "Erdogan has branded the force a “terror army,” and President Bashar Assad has called its members traitors.\n\n"
+        "The client witnessed “a lot of bribery going on” but was asked by the agency to sign a form.\n"
+    )
+    assert speakers(text) == ["officials", "Erdogan", None]
+    found = sources(text)
+    assert "officials" not in found and "security officials" in found

@@ -760,6 +760,16 @@ _DESC_OPENER = re.compile(
     r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Separately|Finally|Initially|Eventually|Ultimately|"
     r"Previously|Recently|Earlier|Later|Then|Yesterday|Today)\b[\s,]+)+"
 )
+# a passive report with its agent: "was described by officials as", "blamed by security sources on"
+_BY_AGENT = re.compile(
+    r"\b(?:is|was|were|are|been|being|be|has been|have been|had been)\s+(?:\w+ly\s+)?(?P<verb>described|called|"
+    r"labell?ed|branded|dubbed|termed|accused|blamed|critici[sz]ed|condemned|praised|denounced|slammed|quoted|"
+    r"reported|told|warned|urged|asked|denied|confirmed)\s+by(?=\s)"
+)
+_AGENT_NP = re.compile(
+    rf"\s+(?:(?:the\s+)?(?P<name>{NAME})(?![\w’'-])|(?P<desc>(?:(?i:{_DET})\s+)?(?:{_MODIFIER}){{0,4}}?"
+    rf"(?i:{_PERSON_HEADS})\b))"
+)
 _TITLE_STOP = re.compile(rf"\b(?:{TITLES}|St|No|Mt|Ft|Jr|Sr)\.$")
 
 
@@ -792,6 +802,27 @@ def attributions_in(article: Article, context: Context) -> list[Attribution]:
         line_start = text.rfind("\n", 0, sent.start) + 1
         if _LINK_LINE.match(text, line_start, sent.end):
             continue  # "NEWS: Ed Sheeran says he was never actually homeless": a link to another story
+        for agent in _BY_AGENT.finditer(text, sent.start, sent.end):
+            # "was described by officials as “…”", "blamed by security sources on …": the agent said it
+            who = _AGENT_NP.match(text, agent.end(), sent.end)
+            if who is None or _inside_quote(text, sent.start, agent.start()) or in_title(sent.start):
+                continue
+            kind = who.lastgroup or "name"
+            a_s, a_e = who.start(kind), who.end(kind)
+            if kind == "name":
+                a_s, a_e = _clean_name(text, a_s, a_e)
+            verb_s = agent.start("verb")
+            out.append(
+                Attribution(
+                    a_s,
+                    a_e,
+                    text[a_s:a_e],
+                    verb_s,
+                    verb_s + len(agent.group("verb")),
+                    descriptor=kind == "desc",
+                    titled=bool(re.match(rf"(?:{TITLES})\b", text[a_s:a_e])),
+                )
+            )
         intro = _quote_intro(text, sent)
         if intro is not None and not in_title(sent.start):
             intros.append((len(out), sent, intro))

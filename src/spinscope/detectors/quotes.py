@@ -500,6 +500,7 @@ class _CueIndex:
         return self.cues[bisect_left(self.keys, max(0, lo)) : bisect_left(self.keys, hi)]
 
 
+_CLAUSE_GAP = re.compile(r"[\s,.;:!?\"”’'—–-]{0,4}(while|whereas|although|though|but|and)\b")
 _AFTER_REACH = 200  # characters between a closing mark and a cue that follows it (_GAP allows far fewer)
 _BEFORE_REACH = 250  # characters between a cue and the opening mark of its quote
 _PRIOR_REACH = 1500  # characters back to the start of the sentence before a quote
@@ -531,7 +532,14 @@ def _attribution_for(q: Quote, cues: _CueIndex, text: str) -> Attribution | None
         and not re.search(r"[.!?][\"”’]?\s", text[a.end : opening])
         and "\n" not in text[a.end : opening]
     ]
-    if after and not (before and text[after[0].verb_start : after[0].verb_end].lower() == "according to"):
+    # '“…”, while other reports have described her as …': a cue after a conjunction reports another clause, not
+    # the quote a cue before it introduces ('was described by officials as “…”')
+    conj = _CLAUSE_GAP.match(text, close, min(after[0].start, after[0].verb_start)) if after else None
+    if conj is not None and conj.group(1) != "and":
+        after = []  # '“…” but was asked by the FBI to sign …': never the quote's cue
+    if after and not (
+        before and (text[after[0].verb_start : after[0].verb_end].lower() == "according to" or conj is not None)
+    ):
         return after[0]
     if before:
         return before[-1]

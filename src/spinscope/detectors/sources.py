@@ -580,6 +580,28 @@ def _merge_short_outlets(sources: dict[str, dict[str, Any]]) -> None:
             _absorb(longer[0][1], sources.pop(key))
 
 
+def _merge_bare_groups(sources: dict[str, dict[str, Any]]) -> None:
+    """A bare plural group ("officials said") after a described one with that head ("security officials have
+    claimed") is that group, when exactly one described group ends with the word."""
+    groups = [(k, v) for k, v in sources.items() if v["kind"] == "anonymous"]
+    for key, src in groups:
+        word = src["name"].lower()
+        if " " in word or not word.endswith("s") or key not in sources:
+            continue
+        first = src["mentions"][0]["start"] if src["mentions"] else 0
+        longer = [
+            kv
+            for kv in groups
+            if kv[0] != key
+            and kv[0] in sources
+            and kv[1]["name"].lower().endswith(" " + word)
+            and kv[1]["mentions"]
+            and kv[1]["mentions"][0]["start"] < first
+        ]
+        if len(longer) == 1:
+            _absorb(longer[0][1], sources.pop(key))
+
+
 def _merge_given_names(sources: dict[str, dict[str, Any]], last_words: frozenset[str]) -> None:
     """A person named by the given name alone ("Nikolai added"), or by a title and the first word of a full
     name ("Miss Tan" for "Tan Shen"), is the person named in full with it ("Nikolai Kryaglyachenko"), when
@@ -859,6 +881,7 @@ class SourcesDetector(Detector):
         _merge_generic_police(sources)
         _merge_definite(sources)
         _merge_short_outlets(sources)
+        _merge_bare_groups(sources)
         _merge_given_names(sources, frozenset(a.name.split()[-1] for a in people if len(a.name.split()) > 1))
         out = sorted(sources.values(), key=lambda v: v["mentions"][0]["start"])
         for src in out:

@@ -236,3 +236,12 @@ def test_a_passive_agent_speaks_and_a_cue_after_a_conjunction_reports_another_cl
     assert speakers(text) == ["officials", "Erdogan", None]
     found = sources(text)
     assert "officials" not in found and "security officials" in found
+
+
+def test_a_reduced_passive_after_a_dash_names_its_agent() -> None:
+    text = (
+        "Truce\n\n"
+        "There have been at least five attacks since — blamed by security sources on the insurgents — that have "
+        "killed dozens.\n"
+    )
+    assert sources(text).get("security sources") == "anonymous"

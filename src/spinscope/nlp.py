@@ -760,9 +760,10 @@ _DESC_OPENER = re.compile(
     r"Nevertheless|Nonetheless|Thus|Therefore|Hence|Overall|Separately|Finally|Initially|Eventually|Ultimately|"
     r"Previously|Recently|Earlier|Later|Then|Yesterday|Today)\b[\s,]+)+"
 )
-# a passive report with its agent: "was described by officials as", "blamed by security sources on"
+# a passive report with its agent: "was described by officials as", "… since — blamed by security sources on"
 _BY_AGENT = re.compile(
-    r"\b(?:is|was|were|are|been|being|be|has been|have been|had been)\s+(?:\w+ly\s+)?(?P<verb>described|called|"
+    r"(?:\b(?:is|was|were|are|been|being|be|has been|have been|had been)\s+(?:\w+ly\s+)?|[,—–]\s*)"
+    r"(?P<verb>described|called|"
     r"labell?ed|branded|dubbed|termed|accused|blamed|critici[sz]ed|condemned|praised|denounced|slammed|quoted|"
     r"reported|told|warned|urged|asked|denied|confirmed)\s+by(?=\s)"
 )

@@ -245,3 +245,15 @@ def test_a_reduced_passive_after_a_dash_names_its_agent() -> None:
         "killed dozens.\n"
     )
     assert sources(text).get("security sources") == "anonymous"
+
+
+def test_one_word_that_reports_like_an_outlet_is_an_outlet() -> None:
+    text = (
+        "Durex\n\n"
+        "The company has been growing the brand in emerging markets, as Quartz reported earlier.\n\n"
+        "Things are not better this week, as MacRumors reports on a nasty bug.\n\n"
+        "Apple said the bug was fixed.\n"
+    )
+    found = sources(text)
+    assert found.get("Quartz") == "outlet" and found.get("MacRumors") == "outlet"
+    assert found.get("Apple") != "outlet"

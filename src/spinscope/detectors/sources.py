@@ -260,8 +260,21 @@ NEWS_AGENCIES = re.compile(
 )
 
 
+# one capitalised word (or a CamelCase one) that reports: "Quartz", "MacRumors", "Metro"
+_REPORTER_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][a-z]+[A-Z]\w*")
+_REPORT_CUE = re.compile(r"reported|reports")
 # US broadcasters' call letters with a channel or band ("KCTV-5", "KSHB-41", "WWJ950", "WABC-TV"; not "KPMG", "WADA")
 CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-\d{1,3}|-?TV|-?FM|-?AM)|[KW][A-Z]{2}\d{2,4}")
+
+
+def _reports_as_outlet(text: str, att: Attribution) -> bool:
+    """Whether ``att``'s cue is an outlet's report: "as X reported", "X reports on/that", "…, X reported." """
+    verb = text[att.verb_start : att.verb_end]
+    if not _REPORT_CUE.fullmatch(verb) or att.verb_start < att.end:
+        return False
+    before = text[max(0, att.start - 4) : att.start]
+    after = text[att.verb_end : att.verb_end + 12]
+    return before.endswith(("as ", ", ")) or re.match(r"\s*(?:[.;]|on\b|that\b|earlier\b|last\b)", after) is not None
 
 
 def cited(text: str, start: int, end: int, sent: Region) -> bool:
@@ -338,8 +351,11 @@ _THE_NAME = re.compile(r"[Tt]he\s+[A-Z]")
 _THE_TITLE = re.compile(rf"[Tt]he\s+(?:{TITLES})")
 
 
-def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset()) -> str:
-    """person | anonymous | organisation | outlet | document for one attribution's subject."""
+def classify(
+    att: Attribution, outlet_names: set[str], surnames: frozenset[str] = frozenset(), reports: bool = False
+) -> str:
+    """person | anonymous | organisation | outlet | document for one attribution's subject; ``reports``: the
+    cue is "reported"/"reports" in a report's wording ("as X reported", "X reports on", "…, X reported.")."""
     name = att.name
     if PLATFORM.fullmatch(name):
         return "platform"
@@ -349,6 +365,9 @@ def classify(att: Attribution, outlet_names: set[str], surnames: frozenset[str] 
         return "outlet"  # "Yonhap suggest …"
     if CALL_SIGN.fullmatch(name):
         return "outlet"  # "According to KCTV-5": a broadcaster's call letters
+    if reports and _REPORTER_NAME.fullmatch(name) and not (att.titled or has_first_name(name) or name in surnames):
+        if att.label != "PERSON" and not (ORG_SUFFIX.search(name) or ORG_NOUNS.search(name)):
+            return "outlet"  # "as Quartz reported earlier", "MacRumors reports on …", "…, Metro reported."
     if re.fullmatch(r"(?:(?i:the)\s+)?(?:[a-z][\w-]*\s+){0,3}(?i:authorities)", name):
         return "anonymous"  # "Authorities believe", "local authorities said": unnamed officials
     if att.descriptor:
@@ -767,7 +786,7 @@ class SourcesDetector(Detector):
                     o_s = att.start + att.name.index(named)
                     src = add(named, "platform" if PLATFORM.fullmatch(named) else "outlet", (o_s, o_s + len(named)))
                 else:
-                    kind = classify(att, outlet_names, surnames)
+                    kind = classify(att, outlet_names, surnames, _reports_as_outlet(text, att))
                     if kind == "anonymous" and att.descriptor and not _can_speak(att.name):
                         continue
                     person = _trailing_person(att.name) if att.descriptor else None

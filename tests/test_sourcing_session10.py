@@ -257,3 +257,12 @@ def test_one_word_that_reports_like_an_outlet_is_an_outlet() -> None:
     found = sources(text)
     assert found.get("Quartz") == "outlet" and found.get("MacRumors") == "outlet"
     assert found.get("Apple") != "outlet"
+
+
+def test_a_name_the_article_calls_a_magazine_is_an_outlet_wherever_cited() -> None:
+    text = (
+        "Rats\n\n"
+        "The new offices of Vogue magazine are being swarmed by rodents.\n\n"
+        "Before this report, Vogue had posted the move in a special online story.\n"
+    )
+    assert sources(text).get("Vogue") == "outlet"

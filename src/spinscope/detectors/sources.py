@@ -260,6 +260,10 @@ NEWS_AGENCIES = re.compile(
 )
 
 
+_NAMED_AS_OUTLET = re.compile(
+    r"\b(?P<name>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2})\s+(?:magazine|newspaper|tabloid|website|news site|"
+    r"news agency|blog|broadcaster)\b"
+)
 # one capitalised word (or a CamelCase one) that reports: "Quartz", "MacRumors", "Metro"
 _REPORTER_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z][a-z]+[A-Z]\w*")
 _REPORT_CUE = re.compile(r"reported|reports")
@@ -691,6 +695,13 @@ class SourcesDetector(Detector):
             quotes = context.findings["quotes"].sections.get("quotes", [])
         outlets = [o for o in find_outlets(text, context, self._overrides) if not article.is_excluded(o[0], o[1])]
         outlet_names = {o[2] for o in outlets} | {text[o[0] : o[1]] for o in outlets}
+        # a name the article calls a magazine, newspaper, site … anywhere ("the new offices of Vogue magazine" …
+        # "Vogue had posted the move") is an outlet wherever it is cited
+        outlet_names |= {
+            m.group("name")
+            for m in _NAMED_AS_OUTLET.finditer(text)
+            if not has_first_name(m.group("name")) and not _NOT_TOLD.fullmatch(m.group("name"))
+        }
         sents = sentence_regions(article)
         sent_index = RegionIndex((r.start, r.end) for r in sents)
         sources: dict[str, dict[str, Any]] = {}

@@ -266,3 +266,15 @@ def test_a_name_the_article_calls_a_magazine_is_an_outlet_wherever_cited() -> No
         "Before this report, Vogue had posted the move in a special online story.\n"
     )
     assert sources(text).get("Vogue") == "outlet"
+
+
+def test_a_role_with_the_body_it_heads_names_the_person_in_apposition() -> None:
+    text = (
+        "Senator\n\n"
+        "Sen. Tom Harris (R-IA), Senate Finance Committee chairman, declared the inquiry dead on Friday.\n"
+        "“Attempts to keep it alive will only harm us,” the former chairman of the Judiciary Committee said.\n"
+        "He also noted that the inquiry had run for two years.\n"
+        "“We still have not seen any evidence,” he said.\n"
+    )
+    assert speakers(text) == ["Tom Harris", "Tom Harris"]
+    assert list(sources(text)) == ["Tom Harris"]

@@ -1465,6 +1465,10 @@ def _resolve(
         # "the official", and a part of a group named before ("one of the people" after "two people briefed …")
         definite = att.descriptor and re.match(
             r"(?:(?:one|some|two|three|several|most|all|each) of )?the\s+(?:([\w-]+)\s+)?([\w-]+)$", low
+        ) or (
+            # "the former chairman of the Judiciary Committee": a role noun with the body it heads
+            att.descriptor
+            and re.match(rf"the\s+(?:(former|then|current|new|acting|deputy|vice)\s+)?({ROLE_HEADS})\s+of\s+\S", low)
         )
         if not (is_pronoun(att.name) or definite):
             continue
@@ -1494,6 +1498,9 @@ def _resolve(
                 cand_name, c_s, c_e = prev.antecedent
                 fitting.append((prev, (cand_name, c_s, c_e), None))
                 break
+            elif head is None and prev.descriptor and prev.antecedent is not None:
+                # "the former chairman of the Judiciary Committee said …. He noted": the one it names
+                cand_name, c_s, c_e = prev.antecedent
             else:
                 cand_name, c_s, c_e = prev.name, prev.start, prev.end
             cand_text = f"{cand_name} {prev.role or ''} {_title_nouns(cand_name)}"
@@ -1506,7 +1513,12 @@ def _resolve(
                 # a name carries a role noun in front of it ("RCMP Commissioner Bob Paulson") or in apposition
                 around = "" if prev.descriptor or text is None else text[max(0, prev.start - 40) : prev.start]
                 if head not in own.lower() and head not in (prev.role or "").lower():
-                    if not (role_head and re.search(rf"\b{re.escape(head)}\W*$", around.lower())):
+                    # (or right after it: "Sen. Chuck Grassley (R-IA), Senate Finance Committee chairman,")
+                    behind = "" if prev.descriptor or text is None else text[prev.end : prev.end + 80]
+                    apposed = re.match(
+                        rf"\s*(?:\([^()]{{1,20}}\)\s*)?,\s*[^,.;\"“”]{{0,60}}\b{re.escape(head)}\b", behind
+                    )
+                    if not (role_head and (re.search(rf"\b{re.escape(head)}\W*$", around.lower()) or apposed)):
                         continue
             else:
                 cand_plural = prev.descriptor and _is_plural(cand_name)

@@ -278,3 +278,14 @@ def test_a_role_with_the_body_it_heads_names_the_person_in_apposition() -> None:
     )
     assert speakers(text) == ["Tom Harris", "Tom Harris"]
     assert list(sources(text)) == ["Tom Harris"]
+
+
+def test_reporting_verbs_the_list_lacked() -> None:
+    text = (
+        "Watch\n\n"
+        "Analyst Ming-Chi Kuo predicted two sizes. At the time, he speculated the wearable could cost into the "
+        "“thousands of dollars.”\n\n"
+        "IAEA chief Yukiya Amano reiterated in a statement that Iran was complying.\n"
+    )
+    assert speakers(text) == ["Ming-Chi Kuo"]
+    assert sources(text).get("Yukiya Amano") == "person"

@@ -134,7 +134,12 @@ SAY = (
     r"allege|warn|argue|insist|confirm|deny|saying|adding|explaining|writing|noting|warning|claiming|insisting|"
     r"arguing|stating|responding|replying|commenting|tweeting|calling|describing|reporting|"
     r"whispered|recounted|indicated|signalled|signaled|hinted|mused|predicts|cautions|complains|called|calls|"
-    r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke"
+    r"described|describes|dismissed|dismisses|accused|accuses|labell?ed|branded|dubbed|termed|spoke|"
+    # session 10: reporting verbs the list lacked ("he speculated the wearable could cost into the …")
+    r"speculated|speculates|exclaimed|clarified|elaborated|reiterated|reiterates|demanded|pleaded|assured|"
+    r"chided|scolded|blogged|texted|emailed|opined|theori[sz]ed|"
+    r"reasoned|reckoned|yelled|screamed|groaned|sighed|raved|sniffed|chimed in|weighed in|shot back|fired back|"
+    r"hit back"
 )
 TITLES = (
     r"Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Sir|Dame|Lord|Lady|Det|Insp|Supt|Cmdr|"

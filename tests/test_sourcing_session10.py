@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_sourcing_clauses import run
+from tests.test_sourcing_clauses import run, sources
 
 
 def speakers(text: str) -> list[str | None]:
@@ -43,10 +43,6 @@ def test_a_name_opening_with_a_sentence_opener_and_a_hyphen_is_kept_whole() -> N
     names = {s["name"] for s in ctx.findings["sources"].sections["sources"]}
     assert "As-Safir" in names and not any(n.startswith("-") for n in names)
     assert speakers(text) == ["As-Safir"]
-
-
-def sources(text: str) -> dict[str, str]:
-    return {s["name"]: s["kind"] for s in run(text).findings["sources"].sections["sources"]}
 
 
 def test_an_outlet_cited_by_told_whatever_the_outlet_table_knows() -> None:

@@ -245,13 +245,15 @@ _ROLE_NAME = re.compile(
     rf"(?P<name>{NAME})\b"
 )
 # verbs in lower case only ("the United States", "Reports"), never "calls for", never passive ("agreed to by")
+# plural present forms that report a group's view only ("Authorities believe"): cues only with a plural subject
+_GROUP_VERBS = frozenset({"believe", "point out", "claim", "contend", "fear", "suspect"})
 _VERB = re.compile(
     rf"(?<!\bso-)(?<!\bso )\b(?:{SAY})\b"
     r"(?!\s+(?:for|off|by|to by|out by|up by|a halt|an end|a meeting|an election|a vote)\b)|"
     r"\b[Aa]ccording to\b|\b[Cc]it(?:ing|ed)\b|\b[Qq]uoting(?: from)?\b|"
     # plural present forms that report a group's view only ("Authorities believe", "Analysts point out",
     # "South Korean media claim"): kept below only with a plural description as subject
-    r"\b(?:believe|point out|claim|contend|fear|suspect)\b"
+    rf"\b(?:{'|'.join(sorted(_GROUP_VERBS))})\b"
     r"(?=\s+(?:that\b|the\b|a\b|an\b|it\b|he\b|she\b|they\b|[A-Z]))|"
     r"\btook to (?:Twitter|Facebook|Instagram|YouTube|TikTok|Reddit|Telegram|social media)\b|"
     # any past-tense verb right after a quote's closing comma and a pronoun: '"…," he rapped in 2012'
@@ -740,7 +742,6 @@ _LINK_LINE = re.compile(
     r"LISTEN|PHOTOS|VIDEO|MUST READ|DON'T MISS|CLICK HERE)\s*:"
 )
 _NAME_BEFORE_ROLE = re.compile(rf"(?:^|(?<=[\s,;:\"”]))(?P<name>{NAME}),\s+(?:an?\s+|the\s+)?$")
-_GROUP_VERBS = frozenset({"believe", "point out", "claim", "contend", "fear", "suspect"})
 
 
 def _group_only(verb: str, att: Attribution) -> bool:

@@ -137,8 +137,8 @@ class HeadlineDetector(Detector):
     @staticmethod
     def _stance_section(model: Any, title: str, h_emb: np.ndarray, body: list[Region], info: Any) -> dict[str, Any]:
         x, sims, cover = model.features(title, h_emb, info)
-        label = LABELS[int(model.predict_proba(x)[0].argmax())]
-        prob = model.probabilities(x)[0]
+        decision, calibrated = model.decide(x)
+        label, prob = LABELS[int(decision[0])], calibrated[0]
         probabilities = {lab: round(float(p), 4) for lab, p in zip(LABELS, prob, strict=True)}
         evidence = [
             _evidence(body[k], info.sentences[k], label, similarity, float(cover[k]))

@@ -589,20 +589,38 @@ class StanceModel:
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Decision scores (rows follow ``LABELS``) for feature rows ``x``: the trees' probabilities after the
         class scale, renormalised. Their argmax is the label; they are not calibrated (``probabilities``)."""
-        p = self.trees.predict_proba(np.atleast_2d(x)) * self.class_scale
-        out: np.ndarray = p / p.sum(axis=1, keepdims=True)
-        return out
+        return scale_probabilities(self.trees.predict_proba(np.atleast_2d(x)), self.class_scale)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities (rows follow ``LABELS``) for feature rows ``x`` (the trees'
         probabilities through the matrix scaling fitted at training; ``predict_proba`` without one)."""
+        return self.decide(x)[1]
+
+    def decide(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The labels' indices (the decision: argmax of ``predict_proba``) and the calibrated probabilities
+        shown for feature rows ``x``, from one pass of the trees."""
+        tree = self.trees.predict_proba(np.atleast_2d(x))
+        decision = scale_probabilities(tree, self.class_scale)
         if self.calibration is None:
-            return self.predict_proba(x)
+            return decision.argmax(axis=1), decision
         from spinscope.inference.ptc_heads import softmax
 
         coef, intercept = self.calibration
-        logits = np.log(np.clip(self.trees.predict_proba(np.atleast_2d(x)), 1e-9, 1.0)) @ coef.T + intercept
-        return softmax(logits)
+        return decision.argmax(axis=1), softmax(calibration_inputs(tree) @ coef.T + intercept)
+
+
+def scale_probabilities(tree: np.ndarray, class_scale: np.ndarray) -> np.ndarray:
+    """The trees' class probabilities times the class scale, renormalised: the decision scores."""
+    p = tree * class_scale
+    out: np.ndarray = p / p.sum(axis=1, keepdims=True)
+    return out
+
+
+def calibration_inputs(tree: np.ndarray) -> np.ndarray:
+    """What the matrix scaling reads: the log of the trees' class probabilities (floored at 1e-9), the same
+    at training (``spinscope.train.headline``) and here."""
+    out: np.ndarray = np.log(np.clip(tree, 1e-9, 1.0))
+    return out
 
 
 N_BASE = N_SCALAR + N_LEXICAL

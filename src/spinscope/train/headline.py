@@ -350,7 +350,14 @@ def _fit_calibration(prob: np.ndarray, y: np.ndarray) -> Any:
     scale serve the decision, not the probabilities)."""
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=10.0, max_iter=2000).fit(np.log(np.clip(prob, 1e-9, 1.0)), y)
+    from spinscope.evaluation.fnc1 import calibration_inputs
+
+    return LogisticRegression(C=10.0, max_iter=2000).fit(calibration_inputs(prob), y)
+
+
+def _top_label_ece(probs: np.ndarray, y: np.ndarray) -> float:
+    """ECE of the largest probability of each row against whether its class is the label ``y``."""
+    return round(reliability(probs.max(axis=1), (probs.argmax(axis=1) == y).astype(float))[0], 4)
 
 
 def _calibration_check(
@@ -359,15 +366,14 @@ def _calibration_check(
     """The calibration cross-fitted over the inner folds (fitted on three, applied to the fourth): top-label
     ECE and, per label shown, the mean probability shown against how often that label was right, for the
     probabilities as shipped before (class scale, renormalised) and calibrated."""
-    from spinscope.evaluation.fnc1 import LABELS
+    from spinscope.evaluation.fnc1 import LABELS, calibration_inputs, scale_probabilities
 
     rows = np.isin(fold, inner)
     cal = np.zeros_like(oof)
     for k in inner:
         model = _fit_calibration(oof[rows & (fold != k)], y[rows & (fold != k)])
-        cal[fold == k] = model.predict_proba(np.log(np.clip(oof[fold == k], 1e-9, 1.0)))
-    scaled = oof * class_scale
-    scaled /= scaled.sum(axis=1, keepdims=True)
+        cal[fold == k] = model.predict_proba(calibration_inputs(oof[fold == k]))
+    scaled = scale_probabilities(oof, class_scale)
     label = scaled.argmax(axis=1)[rows]
     gold = y[rows]
     out: dict[str, Any] = {
@@ -375,9 +381,8 @@ def _calibration_check(
         "checked cross-fitted over folds 1-4 at their own class mix"
     }
     for name, probs in (("scaled_renormalised", scaled[rows]), ("calibrated", cal[rows])):
-        ece, _ = reliability(probs.max(axis=1), (probs.argmax(axis=1) == gold).astype(float))
         out[name] = {
-            "top_label_ECE": round(ece, 4),
+            "top_label_ECE": _top_label_ece(probs, gold),
             "nll": round(float(-np.mean(np.log(np.clip(probs[np.arange(len(gold)), gold], 1e-12, 1.0)))), 4),
             "by_label_shown": {
                 LABELS[c]: {
@@ -627,6 +632,8 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
         TEXT_HEADLINE_SCALE,
         StanceModel,
         bootstrap,
+        calibration_inputs,
+        scale_probabilities,
         score,
     )
     from spinscope.inference.hashed_tfidf import fit_idf, save_sparse_linear
@@ -693,7 +700,8 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
     # the chosen settings, trained on folds 1-4, against the untouched fold (scored through the numpy export)
     held = fold == UNTOUCHED_FOLD
     trees = TreeEnsemble(export_hist_gbm(fit(chosen, x_cv[UNTOUCHED_FOLD], ~held)))
-    held_pred = (trees.predict_proba(x_cv[UNTOUCHED_FOLD][held]) * class_scale).argmax(axis=1)
+    held_probs = trees.predict_proba(x_cv[UNTOUCHED_FOLD][held])
+    held_pred = (held_probs * class_scale).argmax(axis=1)
     untouched = score([LABELS[i] for i in y[held]], [LABELS[i] for i in held_pred])
     untouched["ci95_body_bootstrap"] = bootstrap(
         [LABELS[i] for i in y[held]],
@@ -702,16 +710,10 @@ def train_stance(data: Path, out: Path, seed: int = 13, cache: Path | None = Non
     )
     untouched["test_mix"] = _figures(_confusion(y[held], held_pred, _mix_weights(y[held])))
     print("untouched fold:", {k: untouched[k] for k in ("fnc_percent", "macro_f1")}, flush=True)
-    held_probs = trees.predict_proba(x_cv[UNTOUCHED_FOLD][held])
-    held_cal = calibration.predict_proba(np.log(np.clip(held_probs, 1e-9, 1.0)))
-    untouched["calibrated_top_label_ECE"] = round(
-        reliability(held_cal.max(axis=1), (held_cal.argmax(axis=1) == y[held]).astype(float))[0], 4
+    untouched["calibrated_top_label_ECE"] = _top_label_ece(
+        calibration.predict_proba(calibration_inputs(held_probs)), y[held]
     )
-    scaled_held = held_probs * class_scale
-    scaled_held /= scaled_held.sum(axis=1, keepdims=True)
-    untouched["scaled_top_label_ECE"] = round(
-        reliability(scaled_held.max(axis=1), (scaled_held.argmax(axis=1) == y[held]).astype(float))[0], 4
-    )
+    untouched["scaled_top_label_ECE"] = _top_label_ece(scale_probabilities(held_probs, class_scale), y[held])
     final = _gbm(chosen, seed).fit(x_all, y, sample_weight=_class_weights(y, chosen[3]))
     out.mkdir(parents=True, exist_ok=True)
     arrays = export_hist_gbm(final)
